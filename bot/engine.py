@@ -1,0 +1,184 @@
+"""decide(text, state, rules) -> Decision: compliance first, then rules. Deterministic, no I/O.
+
+Order of decision (each step ends the decision when it applies):
+
+1. normalise the text;
+2. compliance, whatever the conversation status: STOP words and plain-language opt-outs -> OPT_OUT
+   (one confirmation; nothing at all when already opted out), START/UNSTOP (YES only when opted
+   out) -> OPT_IN, HELP/INFO -> HELP. START from a contact who is not opted out is still OPT_IN
+   with the START text and consent="opt_in": the inbox records the (re)confirmation;
+3. an opted-out contact gets silence;
+4. a pending/open conversation belongs to an agent: silence;
+5. a request for a person -> HUMAN (hand-off);
+6. the best matching rule -> RULE;
+7. nothing -> FALLBACK, and after settings.misses_before_handoff misses in a row a hand-off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.compliance import ComplianceHit, detect
+from bot.intents import is_human_request
+from bot.matching import KeywordIndex
+from bot.normalize import tokenize
+from bot.rules import BotSettings, ConversationState, Decision, DecisionKind, Rule, RuleMatch
+from bot.templates import Template, TemplateContext, compile_template
+from bot.texts import effective_text_templates
+
+MAX_RUNNERS_UP = 5
+_AGENT_STATUSES = ("pending", "open")
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why the bot decided what it did: for the admin's test bench."""
+
+    decision: Decision
+    matches: tuple[RuleMatch, ...]  # every matching rule, best first (even when a rule did not decide)
+    compliance: ComplianceHit | None
+    human_request: bool
+
+
+class Bot:
+    """The compiled bot: rules indexed once, then decide() per inbound text (immutable, thread-safe)."""
+
+    def __init__(self, rules: Iterable[Rule], settings: BotSettings | None = None) -> None:
+        self.settings = settings if settings is not None else BotSettings()
+        self.index = KeywordIndex(rules)
+        self._rules = {rule.id: rule for rule in self.index.rules}
+        self._replies: dict[int, Template] = {rule.id: compile_template(rule.reply) for rule in self.index.rules}
+        self._texts = {key: compile_template(text) for key, text in effective_text_templates(self.settings).items()}
+
+    def decide(self, text: str, state: ConversationState) -> Decision:
+        """Decide what to do with one inbound text in a conversation with this state."""
+        return self._decide(text, state, explain=False).decision
+
+    def explain(self, text: str, state: ConversationState) -> Explanation:
+        """decide() plus every matching rule and the compliance/human findings."""
+        return self._decide(text, state, explain=True)
+
+    def _context(self, state: ConversationState) -> TemplateContext:
+        return TemplateContext(
+            contact_name=state.contact_name,
+            contact_phone=state.contact_phone,
+            brand=self.settings.brand_name,
+            support=self.settings.support_contact,
+        )
+
+    def _text(self, key: str, context: TemplateContext) -> tuple[str, ...]:
+        rendered = self._texts[key].render(context).strip()
+        return (rendered,) if rendered else ()
+
+    def _decide(self, text: str, state: ConversationState, explain: bool) -> Explanation:
+        text = text if isinstance(text, str) else ""
+        tokens = tokenize(text)
+        normalized = " ".join(tokens)
+        context = self._context(state)
+
+        def done(
+            decision: Decision,
+            hit: ComplianceHit | None = None,
+            human: bool = False,
+            matches: tuple[RuleMatch, ...] = (),
+        ) -> Explanation:
+            if explain and not matches and decision.kind is not DecisionKind.RULE:
+                matches = tuple(self.index.matches(tokens, text))
+            return Explanation(decision, matches, hit, human)
+
+        present = set(tokens)
+        hit = detect(text, tokens, state.opted_out, present)
+        if hit is not None:
+            if hit.kind == "opt_out":
+                if state.opted_out:
+                    reason = "opt-out repeated; already opted out, so nothing is sent"
+                    return done(
+                        Decision(DecisionKind.OPT_OUT, normalized, (), False, "opt_out", hit.source, reason=reason),
+                        hit,
+                    )
+                reason = f"opt-out ({hit.source}: {hit.matched})"
+                replies = self._text("stop_text", context)
+                return done(
+                    Decision(DecisionKind.OPT_OUT, normalized, replies, False, "opt_out", hit.source, reason=reason),
+                    hit,
+                )
+            if hit.kind == "opt_in":
+                reason = f"opt-in ({hit.matched})" + ("" if state.opted_out else "; contact was not opted out")
+                replies = self._text("start_text", context)
+                return done(
+                    Decision(DecisionKind.OPT_IN, normalized, replies, False, "opt_in", hit.source, reason=reason),
+                    hit,
+                )
+            return done(
+                Decision(DecisionKind.HELP, normalized, self._text("help_text", context), reason=f"help ({hit.matched})"),
+                hit,
+            )
+
+        if state.opted_out:
+            return done(Decision(DecisionKind.SILENT, normalized, misses=state.misses, reason="contact opted out"))
+        if state.status in _AGENT_STATUSES:
+            reason = f"conversation is {state.status}: an agent has it"
+            return done(Decision(DecisionKind.SILENT, normalized, misses=state.misses, reason=reason))
+
+        if is_human_request(tokens, present):
+            decision = Decision(
+                DecisionKind.HUMAN,
+                normalized,
+                self._text("handoff_ack", context),
+                handoff=True,
+                misses=0,
+                reason="asked for a person",
+            )
+            return done(decision, human=True)
+
+        matches = tuple(self.index.matches(tokens, text))
+        if matches:
+            winner = matches[0]
+            rule = self._rules[winner.rule_id]
+            reply = self._replies[rule.id].render(context).strip()
+            ack = self._text("handoff_ack", context)
+            if rule.action == "handoff":
+                replies, handoff = ack, True
+            elif rule.action == "reply_handoff":
+                replies, handoff = (*((reply,) if reply else ()), *ack), True
+            else:
+                replies, handoff = ((reply,) if reply else ()), False
+            decision = Decision(
+                DecisionKind.RULE,
+                normalized,
+                replies,
+                handoff,
+                match=winner,
+                runners_up=matches[1 : 1 + MAX_RUNNERS_UP],
+                misses=0,
+                reason=f"rule {rule.name!r} matched {winner.keyword!r} (score {winner.score:.0f})",
+            )
+            return done(decision, matches=matches)
+
+        misses = state.misses + 1
+        if misses >= self.settings.misses_before_handoff:
+            decision = Decision(
+                DecisionKind.FALLBACK,
+                normalized,
+                self._text("handoff_ack", context),
+                handoff=True,
+                misses=0,
+                reason=f"no rule matched {misses} times in a row: handing off",
+            )
+        else:
+            decision = Decision(
+                DecisionKind.FALLBACK,
+                normalized,
+                self._text("fallback_text", context),
+                misses=misses,
+                reason="no rule matched",
+            )
+        return done(decision)
+
+
+def decide(
+    text: str, state: ConversationState, rules: Iterable[Rule], settings: BotSettings | None = None
+) -> Decision:
+    """One-off decision (builds a Bot each call; keep a Bot around when deciding many texts)."""
+    return Bot(rules, settings).decide(text, state)

@@ -1,0 +1,114 @@
+"""The bot's value types: rules, settings, conversation state and decisions (all frozen)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+MatchType = Literal["exact", "first_word", "phrase", "regex"]
+Action = Literal["reply", "handoff", "reply_handoff"]
+ConversationStatus = Literal["new", "bot", "pending", "open", "resolved"]
+ConsentSource = Literal["keyword", "plain_language"]
+
+MATCH_TYPES: tuple[str, ...] = ("exact", "first_word", "phrase", "regex")
+ACTIONS: tuple[str, ...] = ("reply", "handoff", "reply_handoff")
+DEFAULT_THRESHOLD = 85.0
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One keyword rule as the admin defined it."""
+
+    id: int
+    name: str
+    keywords: tuple[str, ...]
+    match: MatchType = "first_word"
+    fuzzy: bool = True
+    threshold: float = DEFAULT_THRESHOLD  # rapidfuzz score 0..100
+    priority: int = 0  # higher wins
+    enabled: bool = True
+    reply: str = ""  # template: {{ contact.name }}, {{ contact.first_name | default("there") }}, {{ brand }}
+    action: Action = "reply"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleError:
+    """A validation problem with one field of a rule definition."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class BotSettings:
+    """The editable texts and knobs the bot needs (stored as settings in the database)."""
+
+    brand_name: str = "Textdesk demo"
+    support_contact: str = ""
+    help_text: str = ""
+    stop_text: str = ""
+    start_text: str = ""
+    fallback_text: str = ""
+    handoff_ack: str = "Thanks! An agent will reply shortly."
+    misses_before_handoff: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationState:
+    """What the bot may know about the conversation a text arrived in."""
+
+    status: ConversationStatus = "new"
+    opted_out: bool = False
+    misses: int = 0  # consecutive texts the bot could not answer
+    contact_name: str | None = None
+    contact_phone: str = ""
+
+
+class DecisionKind(StrEnum):
+    """What the bot decided to do with one inbound text."""
+
+    OPT_OUT = "opt_out"  # record opt-out; send the one confirmation (unless already opted out)
+    OPT_IN = "opt_in"  # record opt-in; send the START text
+    HELP = "help"  # send the HELP text
+    RULE = "rule"  # a rule matched: its action says reply and/or hand off
+    HUMAN = "human"  # the customer asked for a person: hand off
+    FALLBACK = "fallback"  # nothing matched: fallback text (or hand off after N misses)
+    SILENT = "silent"  # say nothing (an agent has the conversation, or the contact is opted out)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMatch:
+    """One rule that matched, with how well."""
+
+    rule_id: int
+    rule_name: str
+    keyword: str  # the keyword that matched
+    score: float  # 100.0 for exact hits
+    priority: int
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The bot's complete, deterministic answer for one inbound text."""
+
+    kind: DecisionKind
+    normalized: str  # the text after normalisation
+    replies: tuple[str, ...] = ()  # texts to send, in order (already rendered)
+    handoff: bool = False  # move the conversation to `pending`
+    consent: Literal["opt_out", "opt_in"] | None = None
+    consent_source: ConsentSource | None = None
+    match: RuleMatch | None = None
+    runners_up: tuple[RuleMatch, ...] = ()
+    misses: int = 0  # the conversation's consecutive-miss count after this text
+    reason: str = ""  # a short human explanation (shown in the test bench and logs)
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+# Added for validation and the inbox's forms (existing names above are unchanged).
+MIN_THRESHOLD = 50.0
+MAX_THRESHOLD = 100.0
+MAX_REPLY_CHARS = 1600  # a 10-segment SMS; longer replies are refused at validation time
+MAX_KEYWORDS = 50
+MAX_KEYWORD_CHARS = 200
+MAX_REGEX_CHARS = 300

@@ -1,0 +1,158 @@
+"""A tiny, safe template language for bot replies: {{ variable | filter }} and nothing else.
+
+Variables: contact.name, contact.first_name, contact.phone, brand, support.
+Filters: default("text") (used when the value is empty), upper, lower, title.
+
+There is no evaluation and no attribute access: an expression is parsed by a regular grammar and
+looked up in a fixed table, so "{{ contact.__class__ }}" is just an unknown variable. Output is plain
+text (SMS), never HTML-escaped. validate_template() lists the problems; render() never raises:
+an invalid expression renders as nothing and an unclosed "{{" is kept as literal text, so a bad
+template can at worst send odd text, never leak internals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+VARIABLES: tuple[str, ...] = ("contact.name", "contact.first_name", "contact.phone", "brand", "support")
+FILTERS: tuple[str, ...] = ("default", "upper", "lower", "title")
+
+_EXPR_RE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+_VARIABLE_RE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*")
+_FILTER_RE = re.compile(r"\|\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(\s*(?:\"([^\"]*)\"|'([^']*)')?\s*\))?\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateContext:
+    """The values a reply may use."""
+
+    contact_name: str | None = None
+    contact_phone: str = ""
+    brand: str = ""
+    support: str = ""
+
+    def value(self, variable: str) -> str:
+        """The text of one known variable ("" when unknown or missing)."""
+        if variable == "contact.name":
+            return (self.contact_name or "").strip()
+        if variable == "contact.first_name":
+            parts = (self.contact_name or "").split()
+            return parts[0] if parts else ""
+        if variable == "contact.phone":
+            return self.contact_phone
+        if variable == "brand":
+            return self.brand
+        if variable == "support":
+            return self.support
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Expression:
+    variable: str
+    filters: tuple[tuple[str, str | None], ...]
+
+    def render(self, context: TemplateContext) -> str:
+        value = context.value(self.variable)
+        for name, argument in self.filters:
+            if name == "default":
+                # Empty counts as missing: a contact saved with a blank name still gets "there".
+                value = value if value.strip() else (argument or "")
+            elif name == "upper":
+                value = value.upper()
+            elif name == "lower":
+                value = value.lower()
+            elif name == "title":
+                value = value.title()
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A parsed template: literal text and expressions, plus the problems found while parsing."""
+
+    parts: tuple[str | _Expression | None, ...]
+    problems: tuple[str, ...]
+
+    def render(self, context: TemplateContext) -> str:
+        """Render to plain text; invalid expressions render as nothing."""
+        return "".join(
+            part if isinstance(part, str) else part.render(context) if part is not None else ""
+            for part in self.parts
+        )
+
+
+def _parse_expression(source: str) -> tuple[_Expression | None, list[str]]:
+    shown = "{{" + source + "}}"
+    head = _VARIABLE_RE.match(source)
+    if head is None or not source.strip():
+        return None, [f"{shown}: expected a variable name"]
+    variable = re.sub(r"\s+", "", head.group(1))
+    problems: list[str] = []
+    if variable not in VARIABLES:
+        problems.append(f"{shown}: unknown variable {variable!r} (allowed: {', '.join(VARIABLES)})")
+    filters: list[tuple[str, str | None]] = []
+    position = head.end()
+    while position < len(source):
+        match = _FILTER_RE.match(source, position)
+        if match is None:
+            problems.append(f"{shown}: cannot read {source[position:].strip()!r}")
+            break
+        name = match.group(1)
+        has_parens = "(" in match.group(0)
+        argument = match.group(2) if match.group(2) is not None else match.group(3)
+        if name not in FILTERS:
+            problems.append(f"{shown}: unknown filter {name!r} (allowed: {', '.join(FILTERS)})")
+        elif name == "default" and argument is None:
+            problems.append(f'{shown}: default needs a quoted text, e.g. default("there")')
+        elif name != "default" and has_parens:
+            problems.append(f"{shown}: {name} takes no arguments")
+        filters.append((name, argument))
+        position = match.end()
+    if problems:
+        return None, problems
+    return _Expression(variable, tuple(filters)), []
+
+
+@lru_cache(maxsize=4096)
+def compile_template(text: str) -> Template:
+    """Parse a template once (cached: templates are few and reused for every message)."""
+    parts: list[str | _Expression | None] = []
+    problems: list[str] = []
+    position = 0
+    for match in _EXPR_RE.finditer(text):
+        literal = text[position : match.start()]
+        if "}}" in literal:
+            problems.append("'}}' without a matching '{{'")
+        parts.append(literal)
+        inner = match.group(1)
+        if "{{" in inner:
+            # "{{ a {{ b }}": the first "{{" is never closed.
+            problems.append("'{{' without a matching '}}'")
+            parts.append(match.group(0))
+        else:
+            expression, found = _parse_expression(inner)
+            problems.extend(found)
+            parts.append(expression)
+        position = match.end()
+    tail = text[position:]
+    if "{{" in tail:
+        problems.append("'{{' without a matching '}}'")
+    if "}}" in tail:
+        problems.append("'}}' without a matching '{{'")
+    if "{%" in text or "{#" in text:
+        problems.append("{% %} and {# #} tags are not supported: use {{ variable }} placeholders only")
+    parts.append(tail)
+    return Template(tuple(part for part in parts if part != ""), tuple(dict.fromkeys(problems)))
+
+
+def validate_template(text: str) -> list[str]:
+    """List the problems in a template (unknown variables/filters, malformed braces); [] when valid."""
+    return list(compile_template(text).problems)
+
+
+def render(text: str, context: TemplateContext) -> str:
+    """Render a template to plain text; never raises (invalid expressions render as nothing)."""
+    return compile_template(text).render(context)

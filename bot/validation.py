@@ -1,0 +1,211 @@
+"""Validation of rule definitions (what the admin form shows) and of regex safety."""
+
+from __future__ import annotations
+
+import math
+import re
+import re._constants as sre
+import re._parser as sre_parse
+from typing import Any
+
+from bot.compliance import HELP_KEYWORDS, OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS
+from bot.normalize import tokenize
+from bot.rules import (
+    ACTIONS,
+    MATCH_TYPES,
+    MAX_KEYWORD_CHARS,
+    MAX_KEYWORDS,
+    MAX_REGEX_CHARS,
+    MAX_REPLY_CHARS,
+    MAX_THRESHOLD,
+    MIN_THRESHOLD,
+    BotSettings,
+    Rule,
+    RuleError,
+)
+from bot.templates import TemplateContext, compile_template
+
+MAX_NAME_CHARS = 100
+MAX_BROAD_WILDCARDS = 2  # ".*foo.*bar.*" is already cubic on a failing 1,600-character search
+# Replies are measured with a long contact so that a valid reply stays valid for every contact.
+_SAMPLE_NAME = "Maximiliana Alexandrina Montgomery-Featherstonehaugh"
+_SAMPLE_PHONE = "+123456789012345"
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
+_NARROW_CATEGORIES = (sre.CATEGORY_DIGIT, sre.CATEGORY_SPACE)
+_RESERVED = OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS | HELP_KEYWORDS | {"yes"}
+
+_Nodes = Any  # re._parser.SubPattern or a list of (opcode, argument) pairs
+
+
+def parse_keywords(text: str, match: str = "first_word") -> tuple[str, ...]:
+    """Split a form field into keywords: commas or newlines (newlines only for regex), deduplicated."""
+    pieces = text.splitlines() if match == "regex" else re.split(r"[,\n\r]+", text)
+    return tuple(dict.fromkeys(p.strip() for p in pieces if p.strip()))
+
+
+def _first_chars(nodes: _Nodes) -> set[int] | None:
+    """Characters a sub-pattern can start with (None: too many to tell, treat as anything)."""
+    for op, av in nodes:
+        if op is sre.LITERAL:
+            return {av, ord(chr(av).lower()), ord(chr(av).upper())}
+        if op is sre.IN:
+            chars: set[int] = set()
+            for item_op, item_av in av:
+                if item_op is sre.LITERAL:
+                    chars.add(item_av)
+                elif item_op is sre.RANGE and item_av[1] - item_av[0] < 64:
+                    chars.update(range(item_av[0], item_av[1] + 1))
+                else:
+                    return None
+            return chars
+        if op is sre.SUBPATTERN:
+            return _first_chars(av[3])
+        if op is sre.AT:
+            continue  # anchors consume nothing
+        return None
+    return set()
+
+
+def _has_variable_repeat(nodes: _Nodes) -> bool:
+    for op, av in nodes:
+        if op in _REPEATS and av[1] > 1 and av[0] != av[1]:
+            return True
+        for child in _children(op, av):
+            if _has_variable_repeat(child):
+                return True
+    return False
+
+
+def _children(op: object, av: Any) -> list[_Nodes]:
+    if op in _REPEATS or op is sre.POSSESSIVE_REPEAT:
+        return [av[2]]
+    if op is sre.SUBPATTERN:
+        return [av[3]]
+    if op is sre.BRANCH:
+        return list(av[1])
+    if op in (sre.ASSERT, sre.ASSERT_NOT):
+        return [av[1]]
+    if op is sre.ATOMIC_GROUP:
+        return [av]
+    return []
+
+
+def _is_broad(nodes: _Nodes) -> bool:
+    """A repeated body that matches most characters (., \\w, \\S, [^x], wide ranges; not \\d or \\s)."""
+    if len(nodes) != 1:
+        return False
+    op, av = nodes[0]
+    if op is sre.ANY:
+        return True
+    if op is sre.IN:
+        return any(
+            item_op is sre.NEGATE
+            or (item_op is sre.CATEGORY and item_av not in _NARROW_CATEGORIES)
+            or (item_op is sre.RANGE and item_av[1] - item_av[0] > 20)
+            for item_op, item_av in av
+        )
+    if op is sre.SUBPATTERN:
+        return _is_broad(av[3])
+    return False
+
+
+def _regex_problems(nodes: _Nodes, inside_repeat: bool, counts: dict[str, int]) -> list[str]:
+    problems: list[str] = []
+    for op, av in nodes:
+        if op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
+            problems.append("backreferences are not allowed (they can take exponential time)")
+        if op in _REPEATS:
+            low, high, body = av
+            if high > 1:
+                if _has_variable_repeat(body):
+                    problems.append("nested quantifiers such as (a+)+ can take exponential time")
+                branch = next((a for o, a in body if o is sre.BRANCH), None)
+                if branch is None and len(body) == 1 and body[0][0] is sre.SUBPATTERN:
+                    branch = next((a for o, a in body[0][1][3] if o is sre.BRANCH), None)
+                if branch is not None:
+                    seen: set[int] = set()
+                    for alternative in branch[1]:
+                        first = _first_chars(alternative)
+                        if first is None or first & seen or not first:
+                            problems.append("a repeated group whose alternatives overlap, such as (a|ab)+")
+                            break
+                        seen |= first
+                if high == sre.MAXREPEAT and _is_broad(body):
+                    counts["broad"] += 1
+        for child in _children(op, av):
+            problems.extend(_regex_problems(child, inside_repeat or op in _REPEATS, counts))
+    return problems
+
+
+def validate_regex(pattern: str) -> list[str]:
+    """Problems with a rule regex: syntax, catastrophic backtracking shapes, matching everything."""
+    if len(pattern) > MAX_REGEX_CHARS:
+        return [f"a pattern may have at most {MAX_REGEX_CHARS} characters"]
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE)
+        parsed = sre_parse.parse(pattern, re.IGNORECASE)
+    except (re.error, OverflowError, RecursionError) as exc:
+        return [f"not a valid regular expression: {exc}"]
+    counts = {"broad": 0}
+    problems = _regex_problems(parsed, False, counts)
+    if counts["broad"] > MAX_BROAD_WILDCARDS:
+        problems.append(f"at most {MAX_BROAD_WILDCARDS} unbounded wildcards such as .* or \\w+ per pattern")
+    if compiled.search("") is not None:
+        problems.append("the pattern matches an empty message, so it would match every message")
+    return list(dict.fromkeys(problems))
+
+
+def validate_rule(rule: Rule, settings: BotSettings | None = None) -> list[RuleError]:
+    """Every problem with a rule definition, field by field ([] when the rule can be saved)."""
+    settings = settings or BotSettings()
+    errors: list[RuleError] = []
+    if not isinstance(rule.name, str) or not rule.name.strip():
+        errors.append(RuleError("name", "a name is required"))
+    elif len(rule.name) > MAX_NAME_CHARS:
+        errors.append(RuleError("name", f"a name may have at most {MAX_NAME_CHARS} characters"))
+
+    if rule.match not in MATCH_TYPES:
+        errors.append(RuleError("match", f"match must be one of {', '.join(MATCH_TYPES)}"))
+    keywords = [k for k in rule.keywords if isinstance(k, str) and k.strip()]
+    if not keywords:
+        errors.append(RuleError("keywords", "at least one keyword is required"))
+    if len(rule.keywords) > MAX_KEYWORDS:
+        errors.append(RuleError("keywords", f"at most {MAX_KEYWORDS} keywords per rule"))
+    for keyword in keywords:
+        if len(keyword) > MAX_KEYWORD_CHARS:
+            errors.append(RuleError("keywords", f"{keyword[:30]!r}…: at most {MAX_KEYWORD_CHARS} characters"))
+        elif rule.match == "regex":
+            errors.extend(RuleError("keywords", f"{keyword!r}: {p}") for p in validate_regex(keyword))
+        elif not tokenize(keyword):
+            errors.append(RuleError("keywords", f"{keyword!r} has no letters, digits or emoji to match"))
+        elif rule.match == "exact" and " ".join(tokenize(keyword)) in _RESERVED:
+            errors.append(
+                RuleError("keywords", f"{keyword!r} is a compliance keyword (STOP/START/HELP); the bot answers it")
+            )
+
+    threshold = rule.threshold
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not math.isfinite(threshold)
+        or not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD
+    ):
+        errors.append(RuleError("threshold", f"threshold must be between {MIN_THRESHOLD:g} and {MAX_THRESHOLD:g}"))
+    if isinstance(rule.priority, bool) or not isinstance(rule.priority, int):
+        errors.append(RuleError("priority", "priority must be a whole number"))
+
+    if rule.action not in ACTIONS:
+        errors.append(RuleError("action", f"action must be one of {', '.join(ACTIONS)}"))
+    reply = rule.reply if isinstance(rule.reply, str) else ""
+    if rule.action in ("reply", "reply_handoff") and not reply.strip():
+        errors.append(RuleError("reply", "a reply is required for this action"))
+    template = compile_template(reply)
+    errors.extend(RuleError("reply", problem) for problem in template.problems)
+    if not template.problems:
+        context = TemplateContext(_SAMPLE_NAME, _SAMPLE_PHONE, settings.brand_name, settings.support_contact)
+        length = len(template.render(context))
+        if length > MAX_REPLY_CHARS:
+            errors.append(
+                RuleError("reply", f"the reply renders to {length} characters; at most {MAX_REPLY_CHARS}")
+            )
+    return errors

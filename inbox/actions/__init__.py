@@ -1,0 +1,1 @@
+"""Every state change of the desk: DB work in one transaction, events after commit."""

@@ -1,0 +1,96 @@
+"""Contacts and consent: finding a contact by address, recording opt-outs and opt-ins."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from inbox.db import utcnow
+from inbox.events import notify_conversation_updated
+from inbox.models import ConsentEvent, Contact, Conversation, Message, User
+from sms.phone import Address
+
+log = logging.getLogger(__name__)
+
+
+def get_or_create_contact(session: Session, address: Address) -> tuple[Contact, bool]:
+    """The contact for a normalised address, created if new; safe against concurrent first texts."""
+    contact = session.scalar(select(Contact).where(Contact.phone == address.value))
+    if contact is not None:
+        return contact, False
+    try:
+        with session.begin_nested():
+            contact = Contact(phone=address.value, address_kind=address.kind)
+            session.add(contact)
+        return contact, True
+    except IntegrityError:
+        # Another request created it between our SELECT and INSERT.
+        return session.scalars(select(Contact).where(Contact.phone == address.value)).one(), False
+
+
+def record_opt_out(
+    session: Session,
+    contact: Contact,
+    source: str,
+    message: Message | None = None,
+    user: User | None = None,
+    note: str = "",
+) -> ConsentEvent | None:
+    """Opt the contact out and write the ledger line; None when they already were (nothing changes)."""
+    if contact.opted_out:
+        return None
+    contact.opted_out = True
+    contact.opted_out_at = utcnow()
+    event = ConsentEvent(
+        contact=contact,
+        action="opt_out",
+        source=source,
+        message_id=message.id if message else None,
+        user_id=user.id if user else None,
+        note=note,
+    )
+    session.add(event)
+    session.flush()
+    _notify_contact_conversations(session, contact)
+    log.info("contact %s opted out (%s)", contact.id, source)
+    return event
+
+
+def record_opt_in(
+    session: Session,
+    contact: Contact,
+    source: str,
+    message: Message | None = None,
+    user: User | None = None,
+    note: str = "",
+) -> ConsentEvent | None:
+    """Opt the contact back in and write the ledger line; None when they were not opted out."""
+    if not contact.opted_out:
+        return None
+    contact.opted_out = False
+    contact.opted_out_at = None
+    event = ConsentEvent(
+        contact=contact,
+        action="opt_in",
+        source=source,
+        message_id=message.id if message else None,
+        user_id=user.id if user else None,
+        note=note,
+    )
+    session.add(event)
+    session.flush()
+    _notify_contact_conversations(session, contact)
+    log.info("contact %s opted in (%s)", contact.id, source)
+    return event
+
+
+def _notify_contact_conversations(session: Session, contact: Contact) -> None:
+    """The contact's opted-out flag is part of every open conversation's payload."""
+    open_conversations = session.scalars(
+        select(Conversation).where(Conversation.contact_id == contact.id, Conversation.status != "resolved")
+    )
+    for conv in open_conversations:
+        notify_conversation_updated(session, conv)

@@ -1,0 +1,123 @@
+"""Delivery: recording what the provider said about an outbound text, forward moves only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inbox.actions.contacts import record_opt_out
+from inbox.db import utcnow
+from inbox.events import notify_message_updated
+from inbox.models import EarlyStatusReport, Message
+
+log = logging.getLogger(__name__)
+
+OPTED_OUT_ERROR = 21610  # Twilio: the recipient replied STOP at the carrier level
+
+# Twilio's statuses folded into ours, with their rank: a status may only move to a higher rank.
+_STATUS_MAP = {
+    "accepted": "queued",
+    "scheduled": "queued",
+    "queued": "queued",
+    "sending": "sending",
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "delivered",
+    "undelivered": "undelivered",
+    "failed": "failed",
+    "canceled": "failed",
+}
+_RANK = {"queued": 1, "sending": 2, "sent": 3, "delivered": 4, "undelivered": 4, "failed": 4, "blocked": 4}
+
+# Twilio error codes in words, for people reading a failed message.
+ERROR_TEXTS = {
+    21211: "Invalid 'To' phone number",
+    21408: "Sending to this region is not enabled",
+    21610: "The recipient has opted out (replied STOP)",
+    21612: "This number cannot be reached from our sender",
+    21614: "The 'To' number is not a mobile number",
+    21617: "The message body is too long",
+    30003: "Unreachable handset (off or out of coverage)",
+    30004: "Message blocked by the recipient or their carrier",
+    30005: "Unknown destination handset",
+    30006: "Landline or unreachable carrier",
+    30007: "Filtered by the carrier as spam",
+    30008: "Unknown error from the carrier",
+}
+
+
+def is_forward(current: str, new: str) -> bool:
+    """Whether moving from current to new is progress (late or repeated callbacks are not)."""
+    return _RANK.get(new, 0) > _RANK.get(current, 0)
+
+
+def update_delivery_status(
+    session: Session,
+    provider_sid: str,
+    twilio_status: str,
+    error_code: int | None = None,
+    error_message: str | None = None,
+) -> Message | None:
+    """Apply a delivery status report; returns the message, or None for an unknown sid. Commits."""
+    message = session.scalar(
+        select(Message).where(Message.provider_sid == provider_sid, Message.direction == "outbound")
+    )
+    if message is None:
+        # Either not ours, or the callback overtook the create call's answer: keep it for a while.
+        log.info("status %s for unknown MessageSid %s kept aside", twilio_status, provider_sid)
+        session.add(
+            EarlyStatusReport(
+                provider_sid=provider_sid[:64],
+                status=twilio_status[:16],
+                error_code=error_code,
+                error_message=error_message,
+            )
+        )
+        session.commit()
+        return None
+    status = _STATUS_MAP.get(twilio_status.lower())
+    if status is None:
+        log.info("unknown status %r for %s ignored", twilio_status, provider_sid)
+        return message
+    changed = False
+    if is_forward(message.status, status):
+        _set_status(message, status, utcnow())
+        changed = True
+    if error_code is not None and message.error_code != error_code:
+        message.error_code = error_code
+        message.error_message = error_message or ERROR_TEXTS.get(error_code) or message.error_message
+        changed = True
+    if error_code == OPTED_OUT_ERROR:
+        record_opt_out(session, message.contact, "carrier_21610", message, note="status callback error 21610")
+    if changed:
+        notify_message_updated(session, message)
+    session.commit()
+    return message
+
+
+def _set_status(message: Message, status: str, now: dt.datetime) -> None:
+    message.status = status
+    if status == "sent" and message.sent_at is None:
+        message.sent_at = now
+    if status == "delivered":
+        message.delivered_at = now
+        message.sent_at = message.sent_at or now
+
+
+def replay_early_reports(session: Session, message: Message) -> None:
+    """Apply status reports that arrived before we knew the message's sid. Commits."""
+    reports = session.scalars(
+        select(EarlyStatusReport)
+        .where(EarlyStatusReport.provider_sid == message.provider_sid)
+        .order_by(EarlyStatusReport.id)
+    ).all()
+    for report in reports:
+        session.delete(report)
+    session.commit()
+    for report in reports:
+        update_delivery_status(
+            session, report.provider_sid, report.status, report.error_code, report.error_message
+        )

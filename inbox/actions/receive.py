@@ -1,0 +1,162 @@
+"""receive_message: one inbound text, stored, decided and answered in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import Bot, ConversationState, Decision, DecisionKind
+from inbox.actions.contacts import get_or_create_contact, record_opt_in, record_opt_out
+from inbox.actions.send import OPT_OUT_CONFIRMATION, send_message
+from inbox.db import utcnow
+from inbox.events import notify_conversation_created, notify_conversation_updated, notify_message_created
+from inbox.models import ConsentEvent, Contact, Conversation, Message
+from sms.phone import Address
+from sms.twilio import InboundSms
+
+log = logging.getLogger(__name__)
+
+# Why each reply is sent; the compliance texts come from the "system", the rest from the bot.
+_PURPOSE_BY_KIND = {
+    DecisionKind.OPT_OUT: OPT_OUT_CONFIRMATION,
+    DecisionKind.OPT_IN: "opt_in_confirmation",
+    DecisionKind.HELP: "help",
+    DecisionKind.RULE: "rule",
+    DecisionKind.HUMAN: "handoff_ack",
+    DecisionKind.FALLBACK: "fallback",
+}
+_SYSTEM_KINDS = {DecisionKind.OPT_OUT, DecisionKind.OPT_IN, DecisionKind.HELP}
+
+
+@dataclass
+class ReceiveResult:
+    """What happened to one inbound text."""
+
+    message: Message | None
+    duplicate: bool = False
+    decision: Decision | None = None
+    replies: list[Message] = field(default_factory=list)
+
+
+def current_conversation(session: Session, contact: Contact) -> tuple[Conversation, bool]:
+    """The contact's conversation that is not resolved, opening a new one when there is none."""
+    query = select(Conversation).where(
+        Conversation.contact_id == contact.id, Conversation.status != "resolved"
+    )
+    conv = session.scalar(query)
+    if conv is not None:
+        return conv, False
+    try:
+        with session.begin_nested():
+            conv = Conversation(contact=contact, status="bot")
+            session.add(conv)
+        return conv, True
+    except IntegrityError:
+        # A concurrent text from the same contact opened it first (partial unique index).
+        return session.scalars(query).one(), False
+
+
+def receive_message(session: Session, inbound: InboundSms, sender: Address, bot: Bot) -> ReceiveResult:
+    """Store an inbound text idempotently (on MessageSid), let the bot decide, queue any replies; commits."""
+    if session.scalar(select(Message.id).where(Message.provider_sid == inbound.message_sid)) is not None:
+        return ReceiveResult(message=None, duplicate=True)
+
+    contact, _ = get_or_create_contact(session, sender)
+    conversation, conversation_is_new = current_conversation(session, contact)
+    state = ConversationState(
+        status="new" if conversation_is_new else conversation.status,  # type: ignore[arg-type]
+        opted_out=contact.opted_out,
+        misses=conversation.bot_misses,
+        contact_name=contact.name,
+        contact_phone=contact.phone,
+    )
+    now = utcnow()
+    message = Message(
+        conversation=conversation,
+        contact=contact,
+        direction="inbound",
+        sender="contact",
+        purpose="inbound",
+        body=inbound.body,
+        media=[{"url": m.url, "content_type": m.content_type} for m in inbound.media],
+        status="received",
+        provider_sid=inbound.message_sid,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        # The same MessageSid is being (or was just) stored by a concurrent request.
+        session.rollback()
+        return ReceiveResult(message=None, duplicate=True)
+
+    conversation.last_message_at = now
+    conversation.unread_count += 1
+    contact.last_inbound_at = now
+    if conversation_is_new:
+        notify_conversation_created(session, conversation)
+    notify_message_created(session, message)
+    notify_conversation_updated(session, conversation)
+
+    if inbound.opt_out_type:
+        _apply_twilio_opt_out_type(session, contact, message, inbound.opt_out_type)
+        session.commit()
+        return ReceiveResult(message=message)
+
+    decision = bot.decide(inbound.body, state)
+    replies = _apply_decision(session, conversation, message, decision)
+    session.commit()
+    return ReceiveResult(message=message, decision=decision, replies=replies)
+
+
+def _apply_twilio_opt_out_type(session: Session, contact: Contact, message: Message, kind: str) -> None:
+    """Twilio's Advanced Opt-Out already answered: record the change, send nothing."""
+    if kind.upper() == "STOP":
+        record_opt_out(session, contact, "keyword", message, note="answered by Twilio Advanced Opt-Out")
+    elif kind.upper() == "START":
+        record_opt_in(session, contact, "keyword", message, note="answered by Twilio Advanced Opt-Out")
+
+
+def _apply_decision(
+    session: Session, conversation: Conversation, message: Message, decision: Decision
+) -> list[Message]:
+    """Carry out the bot's decision: consent, hand-off, miss count, replies."""
+    contact = conversation.contact
+    consent_event: ConsentEvent | None = None
+    if decision.consent == "opt_out":
+        consent_event = record_opt_out(session, contact, decision.consent_source or "keyword", message)
+        if consent_event is None:
+            return []  # already opted out: nothing after the one confirmation
+    elif decision.consent == "opt_in":
+        record_opt_in(session, contact, decision.consent_source or "keyword", message)
+
+    if decision.kind in (DecisionKind.RULE, DecisionKind.FALLBACK, DecisionKind.HUMAN):
+        conversation.bot_misses = decision.misses
+    if decision.handoff and conversation.status == "bot":
+        conversation.status = "pending"
+        log.info("conversation %s handed off (%s)", conversation.id, decision.kind)
+
+    sender = "system" if decision.kind in _SYSTEM_KINDS else "bot"
+    purpose = _PURPOSE_BY_KIND.get(decision.kind, "bot")
+    replies = []
+    for index, body in enumerate(decision.replies):
+        if not body.strip():
+            continue
+        is_ack = decision.handoff and index == len(decision.replies) - 1
+        replies.append(
+            send_message(
+                session,
+                conversation=conversation,
+                body=body[:1600],
+                sender=sender,
+                purpose="handoff_ack" if is_ack else purpose,
+                consent_event=consent_event,
+            )
+        )
+    notify_conversation_updated(session, conversation)
+    return replies

@@ -1,0 +1,90 @@
+"""The JSON API under /api/v1: Bearer tokens or the logged-in session, JSON errors, cursor paging."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Flask, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BaseConverter
+
+from inbox import auth
+from inbox.api.errors import ApiError
+
+log = logging.getLogger(__name__)
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PUBLIC_ENDPOINTS = {"api.openapi_document"}
+
+
+@bp.before_request
+def authenticate() -> None:
+    """Every endpoint but the OpenAPI document needs a valid token or a logged-in user."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    user = auth.request_user()
+    if user is None:
+        raise ApiError(401, "unauthorized", "a valid Bearer token or a logged-in session is required")
+    g.api_user = user
+    reject_unknown_query_parameters()
+
+
+def reject_unknown_query_parameters() -> None:
+    """A misspelt filter (?stauts=open) must not silently return everything: 422 naming it."""
+    from inbox.api.openapi import query_parameters
+
+    if request.url_rule is None:
+        return
+    allowed = query_parameters(request.url_rule.rule, request.method)
+    for name in request.args:
+        if name not in allowed:
+            raise ApiError(
+                422,
+                "invalid_request",
+                f"unknown query parameter {name!r}",
+                [{"field": name, "message": "is not a query parameter of this endpoint"}],
+            )
+
+
+@bp.errorhandler(ApiError)
+def api_error(error: ApiError) -> tuple[Response, int]:
+    """Our own errors, already shaped."""
+    response = jsonify(error=error.body())
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="textdesk"'
+    return response, error.status
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> tuple[Response, int]:
+    """Werkzeug's errors (404, 405, 413 …) in our JSON shape."""
+    code = (error.name or "error").lower().replace(" ", "_")
+    return jsonify(error={"code": code, "message": error.description or error.name}), error.code or 500
+
+
+class IdConverter(BaseConverter):
+    """A row id: 1 to 18 digits, so that ids no database column can hold are a 404, not an overflow."""
+
+    regex = r"[1-9][0-9]{0,17}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+def init_app(app: Flask) -> None:
+    """Register the API and its resources."""
+    app.url_map.converters["id"] = IdConverter
+    from inbox.api import contacts, conversations, messages, openapi, rules  # noqa: F401  (routes)
+
+    auth.init_app(app)
+    app.register_blueprint(bp)
+
+    @app.errorhandler(HTTPException)
+    def json_errors_for_machines(error: HTTPException) -> Response | HTTPException | tuple[Response, int]:
+        """Paths no blueprint matched (404, 405, 413 …): JSON under /api/ and /webhooks/, pages elsewhere."""
+        if request.path.startswith(("/api/", "/webhooks/")):
+            return http_error(error)
+        return error

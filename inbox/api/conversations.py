@@ -1,0 +1,175 @@
+"""/api/v1/conversations: list, read, change, reply."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Response, current_app, g, jsonify, request
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import selectinload
+
+from inbox import resources
+from inbox.actions.conversations import ConversationConflict, agent_reply, update_conversation
+from inbox.actions.send import InvalidMessage, is_blocked
+from inbox.api import bp
+from inbox.api.errors import ApiError, invalid, not_found
+from inbox.api.params import decode_cursor, encode_cursor, json_body, limit, text_field
+from inbox.db import get_session
+from inbox.models import Contact, Conversation, Message, User
+from inbox.models.conversations import STATUSES
+from sms.phone import InvalidAddress, normalize_address
+
+
+def _filtered(query: Select[tuple[Conversation]]) -> Select[tuple[Conversation]]:
+    status = request.args.get("status")
+    if status:
+        wanted = status.split(",")
+        if not all(s in STATUSES for s in wanted):
+            raise invalid("status", f"must be one or more of {', '.join(STATUSES)}, comma-separated")
+        query = query.where(Conversation.status.in_(wanted))
+    assignee = request.args.get("assignee")
+    if assignee:
+        if assignee == "me":
+            query = query.where(Conversation.assignee_id == g.api_user.id)
+        elif assignee == "none":
+            query = query.where(Conversation.assignee_id.is_(None))
+        elif assignee.isdigit() and len(assignee) < 18:
+            query = query.where(Conversation.assignee_id == int(assignee))
+        else:
+            raise invalid("assignee", "must be a user id, 'me' or 'none'")
+    phone = request.args.get("phone")
+    if phone:
+        try:
+            normalized = normalize_address(phone, current_app.config["DEFAULT_REGION"]).value
+        except InvalidAddress as error:
+            raise invalid("phone", str(error)) from None
+        query = query.where(Conversation.contact.has(Contact.phone == normalized))
+    q = request.args.get("q")
+    if q:
+        if len(q) > 200:
+            raise invalid("q", "must be at most 200 characters")
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                Conversation.contact.has(
+                    or_(Contact.phone.ilike(pattern, escape="\\"), Contact.name.ilike(pattern, escape="\\"))
+                ),
+                exists().where(
+                    Message.conversation_id == Conversation.id, Message.body.ilike(pattern, escape="\\")
+                ),
+            )
+        )
+    return query
+
+
+@bp.get("/conversations")
+def list_conversations() -> Response:
+    """Conversations, most recent activity first, filtered by status, assignee, phone or text."""
+    page_size = limit()
+    query = _filtered(select(Conversation)).options(
+        selectinload(Conversation.contact), selectinload(Conversation.assignee)
+    )
+    cursor = decode_cursor(2)
+    if cursor is not None:
+        try:
+            at = dt.datetime.fromisoformat(str(cursor[0]))
+            last_id = int(cursor[1])
+        except (TypeError, ValueError):
+            raise invalid("cursor", "is not a cursor this API gave out") from None
+        if at.tzinfo is None:
+            raise invalid("cursor", "is not a cursor this API gave out")
+        query = query.where(
+            or_(
+                Conversation.last_message_at < at,
+                and_(Conversation.last_message_at == at, Conversation.id < last_id),
+            )
+        )
+    query = query.order_by(Conversation.last_message_at.desc(), Conversation.id.desc()).limit(page_size + 1)
+    rows = get_session().scalars(query).all()
+    next_cursor = None
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        next_cursor = encode_cursor(rows[-1].last_message_at.isoformat(), rows[-1].id)
+    return jsonify(data=[resources.conversation(c) for c in rows], next_cursor=next_cursor)
+
+
+def _conversation(conversation_id: int) -> Conversation:
+    conv = get_session().get(Conversation, conversation_id)
+    if conv is None:
+        raise not_found("conversation")
+    return conv
+
+
+def conversation_with_messages(conv: Conversation) -> dict[str, Any]:
+    """A conversation resource with its messages, oldest first."""
+    messages = get_session().scalars(
+        select(Message)
+        .where(Message.conversation_id == conv.id)
+        .order_by(Message.id)
+        .options(selectinload(Message.sender_user))
+    )
+    return {**resources.conversation(conv), "messages": [resources.message(m) for m in messages]}
+
+
+@bp.get("/conversations/<id:conversation_id>")
+def get_conversation(conversation_id: int) -> Response:
+    """One conversation with its messages, oldest first."""
+    return jsonify(conversation_with_messages(_conversation(conversation_id)))
+
+
+@bp.patch("/conversations/<id:conversation_id>")
+def patch_conversation(conversation_id: int) -> Response:
+    """Change a conversation's status and/or assignee."""
+    conv = _conversation(conversation_id)
+    data = json_body()
+    unknown = set(data) - {"status", "assignee_id"}
+    if unknown:
+        raise invalid(sorted(unknown)[0], "is not a field you can change")
+    changes: dict[str, Any] = {}
+    if "status" in data:
+        if data["status"] not in STATUSES:
+            raise invalid("status", f"must be one of {', '.join(STATUSES)}")
+        changes["status"] = data["status"]
+    if "assignee_id" in data:
+        assignee_id = data["assignee_id"]
+        if assignee_id is None:
+            changes["assignee"] = None
+        elif isinstance(assignee_id, int) and not isinstance(assignee_id, bool) and 0 < assignee_id < 2**62:
+            user = get_session().get(User, assignee_id)
+            if user is None or not user.active:
+                raise invalid("assignee_id", "no active user has this id")
+            changes["assignee"] = user
+        else:
+            raise invalid("assignee_id", "must be a user id or null")
+    try:
+        update_conversation(get_session(), conv, **changes)
+    except ConversationConflict as error:
+        raise ApiError(409, error.code, error.message) from None
+    return jsonify(resources.conversation(conv))
+
+
+@bp.post("/conversations/<id:conversation_id>/messages")
+def reply_in_conversation(conversation_id: int) -> tuple[Response, int]:
+    """An agent's reply, through the one send path; 409 opted_out when the contact has opted out."""
+    conv = _conversation(conversation_id)
+    body = text_field(json_body(), "body", max_length=100_000) or ""
+    try:
+        message = agent_reply(get_session(), conv, g.api_user, body)
+    except InvalidMessage as error:
+        raise invalid(error.field, error.message) from None
+    except ConversationConflict as error:
+        raise ApiError(409, error.code, error.message) from None
+    return created_or_blocked(message)
+
+
+def created_or_blocked(message: Message) -> tuple[Response, int]:
+    """201 with the message, or 409 opted_out when the guard stored it as blocked."""
+    if is_blocked(message):
+        raise ApiError(
+            409,
+            "opted_out",
+            "the recipient has opted out; the message was stored as blocked and not sent",
+            message_resource=resources.message(message),
+        )
+    return jsonify(resources.message(message)), 201

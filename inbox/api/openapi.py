@@ -1,0 +1,419 @@
+"""GET /api/v1/openapi.json: the OpenAPI 3 document of everything under /api/v1."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Response, jsonify
+
+from inbox.api import bp
+
+STR = {"type": "string"}
+INT = {"type": "integer"}
+BOOL = {"type": "boolean"}
+DATETIME = {"type": "string", "format": "date-time"}
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """An OpenAPI 3.0 nullable copy of a schema."""
+    return {**schema, "nullable": True}
+
+
+def ref(name: str) -> dict[str, str]:
+    """A reference to a component schema."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    """An object schema; every listed property is required unless said otherwise."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+    }
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": obj(
+        {
+            "error": obj(
+                {
+                    "code": STR,
+                    "message": STR,
+                    "fields": {"type": "array", "items": obj({"field": STR, "message": STR})},
+                    "message_resource": ref("Message"),
+                },
+                required=["code", "message"],
+            )
+        }
+    ),
+    "UserBrief": obj(
+        {"id": INT, "email": STR, "name": STR, "role": {"type": "string", "enum": ["admin", "agent"]}}
+    ),
+    "ContactBrief": obj({"id": INT, "phone": STR, "name": nullable(STR), "opted_out": BOOL}),
+    "ConsentEvent": obj(
+        {
+            "action": {"type": "string", "enum": ["opt_out", "opt_in"]},
+            "source": {
+                "type": "string",
+                "enum": ["keyword", "plain_language", "carrier_21610", "api", "admin"],
+            },
+            "at": DATETIME,
+            "message_id": nullable(INT),
+            "note": STR,
+        }
+    ),
+    "Contact": {
+        "allOf": [
+            ref("ContactBrief"),
+            obj(
+                {
+                    "address_kind": {"type": "string", "enum": ["e164", "short_code", "alphanumeric"]},
+                    "opted_out_at": nullable(DATETIME),
+                    "created_at": DATETIME,
+                    "last_inbound_at": nullable(DATETIME),
+                    "consent": {"type": "array", "items": ref("ConsentEvent")},
+                    "conversation_ids": {"type": "array", "items": INT},
+                }
+            ),
+        ]
+    },
+    "Conversation": obj(
+        {
+            "id": INT,
+            "contact": ref("ContactBrief"),
+            "status": {"type": "string", "enum": ["bot", "pending", "open", "resolved"]},
+            "assignee": nullable(ref("UserBrief")),
+            "last_message_at": DATETIME,
+            "unread_count": INT,
+            "created_at": DATETIME,
+            "resolved_at": nullable(DATETIME),
+        }
+    ),
+    "ConversationWithMessages": {
+        "allOf": [ref("Conversation"), obj({"messages": {"type": "array", "items": ref("Message")}})]
+    },
+    "Message": obj(
+        {
+            "id": INT,
+            "conversation_id": INT,
+            "contact_id": INT,
+            "direction": {"type": "string", "enum": ["inbound", "outbound"]},
+            "sender": {"type": "string", "enum": ["contact", "bot", "agent", "system", "campaign"]},
+            "sender_user": nullable(ref("UserBrief")),
+            "purpose": STR,
+            "body": STR,
+            "media": {"type": "array", "items": obj({"url": STR, "content_type": nullable(STR)})},
+            "status": {
+                "type": "string",
+                "enum": [
+                    "received",
+                    "queued",
+                    "sending",
+                    "sent",
+                    "delivered",
+                    "undelivered",
+                    "failed",
+                    "blocked",
+                ],
+            },
+            "error_code": nullable(INT),
+            "error_message": nullable(STR),
+            "provider_sid": nullable(STR),
+            "segments": INT,
+            "encoding": {"type": "string", "enum": ["GSM-7", "UCS-2"]},
+            "created_at": DATETIME,
+            "sent_at": nullable(DATETIME),
+            "delivered_at": nullable(DATETIME),
+        }
+    ),
+    "Rule": obj(
+        {
+            "id": INT,
+            "name": STR,
+            "keywords": {"type": "array", "items": STR},
+            "match": {"type": "string", "enum": ["exact", "first_word", "phrase", "regex"]},
+            "fuzzy": BOOL,
+            "threshold": {"type": "number"},
+            "priority": INT,
+            "enabled": BOOL,
+            "reply": STR,
+            "action": {"type": "string", "enum": ["reply", "handoff", "reply_handoff"]},
+            "created_at": DATETIME,
+            "updated_at": DATETIME,
+        }
+    ),
+    "RuleInput": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 120},
+            "keywords": {"type": "array", "items": STR, "minItems": 1, "maxItems": 100},
+            "match": {"type": "string", "enum": ["exact", "first_word", "phrase", "regex"]},
+            "fuzzy": BOOL,
+            "threshold": {"type": "number", "minimum": 50, "maximum": 100},
+            "priority": {"type": "integer", "minimum": -1000000, "maximum": 1000000},
+            "enabled": BOOL,
+            "reply": {"type": "string", "maxLength": 1600},
+            "action": {"type": "string", "enum": ["reply", "handoff", "reply_handoff"]},
+        },
+    },
+    "RuleMatch": obj(
+        {"rule_id": INT, "rule_name": STR, "keyword": STR, "score": {"type": "number"}, "priority": INT}
+    ),
+    "Decision": obj(
+        {
+            "kind": {
+                "type": "string",
+                "enum": ["opt_out", "opt_in", "help", "rule", "human", "fallback", "silent"],
+            },
+            "normalized": STR,
+            "replies": {"type": "array", "items": STR},
+            "handoff": BOOL,
+            "consent": nullable({"type": "string", "enum": ["opt_out", "opt_in"]}),
+            "consent_source": nullable({"type": "string", "enum": ["keyword", "plain_language"]}),
+            "match": nullable(ref("RuleMatch")),
+            "runners_up": {"type": "array", "items": ref("RuleMatch")},
+            "misses": INT,
+            "reason": STR,
+        }
+    ),
+}
+
+
+def page_of(name: str) -> dict[str, Any]:
+    """A list response: {"data": [...], "next_cursor": … | null}."""
+    return obj({"data": {"type": "array", "items": ref(name)}, "next_cursor": nullable(STR)})
+
+
+def json_content(schema: dict[str, Any]) -> dict[str, Any]:
+    """An application/json content map."""
+    return {"application/json": {"schema": schema}}
+
+
+ERROR_RESPONSES = {
+    str(status): {"description": description, "content": json_content(ref("Error"))}
+    for status, description in {
+        400: "The body is not a JSON object",
+        401: "No valid token or session",
+        403: "Not allowed for this user",
+        404: "No such resource",
+        413: "The request is too large",
+        415: "The body is not JSON",
+        422: "A field is invalid; error.fields says which and why",
+    }.items()
+}
+
+
+def responses(ok_status: int, description: str, schema: dict[str, Any] | None, *extra: int) -> dict[str, Any]:
+    """An operation's responses: the success one plus every error it can answer."""
+    ok: dict[str, Any] = {"description": description}
+    if schema is not None:
+        ok["content"] = json_content(schema)
+    result: dict[str, Any] = {str(ok_status): ok, **ERROR_RESPONSES}
+    for status in extra:
+        result[str(status)] = {
+            "description": "Conflict with the current state",
+            "content": json_content(ref("Error")),
+        }
+    return result
+
+
+def path_id(name: str) -> dict[str, Any]:
+    """A positive integer id in the path."""
+    schema = {"type": "integer", "minimum": 1, "maximum": 999_999_999_999_999_999}
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    """An optional query parameter."""
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+PAGING = [
+    query("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "page size (default 50)"),
+    query("cursor", STR, "next_cursor of the previous page"),
+]
+
+
+def body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
+    """A JSON request body."""
+    return {"required": required, "content": json_content(schema)}
+
+
+PATHS: dict[str, Any] = {
+    "/conversations": {
+        "get": {
+            "operationId": "listConversations",
+            "summary": "Conversations, most recent activity first",
+            "parameters": [
+                query("status", STR, "bot, pending, open or resolved; several comma-separated"),
+                query("assignee", STR, "a user id, 'me' or 'none'"),
+                query("phone", STR, "a phone number in any formatting"),
+                query("q", {"type": "string", "maxLength": 200}, "search phone, name and message text"),
+                *PAGING,
+            ],
+            "responses": responses(200, "A page of conversations", page_of("Conversation")),
+        }
+    },
+    "/conversations/{conversation_id}": {
+        "parameters": [path_id("conversation_id")],
+        "get": {
+            "operationId": "getConversation",
+            "summary": "One conversation with its messages, oldest first",
+            "responses": responses(200, "The conversation", ref("ConversationWithMessages")),
+        },
+        "patch": {
+            "operationId": "updateConversation",
+            "summary": "Change status and/or assignee",
+            "requestBody": body(
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "status": {"type": "string", "enum": ["bot", "pending", "open", "resolved"]},
+                        "assignee_id": nullable({"type": "integer", "minimum": 1}),
+                    },
+                }
+            ),
+            "responses": responses(200, "The changed conversation", ref("Conversation"), 409),
+        },
+    },
+    "/conversations/{conversation_id}/messages": {
+        "parameters": [path_id("conversation_id")],
+        "post": {
+            "operationId": "replyInConversation",
+            "summary": "An agent's reply; 409 opted_out when the contact opted out",
+            "requestBody": body(obj({"body": {"type": "string", "minLength": 1, "maxLength": 1600}})),
+            "responses": responses(201, "The queued message", ref("Message"), 409),
+        },
+    },
+    "/contacts": {
+        "get": {
+            "operationId": "listContacts",
+            "summary": "Contacts, newest first",
+            "parameters": [query("phone", STR, "a phone number in any formatting"), *PAGING],
+            "responses": responses(200, "A page of contacts", page_of("Contact")),
+        }
+    },
+    "/contacts/{contact_id}": {
+        "parameters": [path_id("contact_id")],
+        "get": {
+            "operationId": "getContact",
+            "summary": "One contact with its consent ledger",
+            "responses": responses(200, "The contact", ref("Contact")),
+        },
+    },
+    "/messages": {
+        "post": {
+            "operationId": "sendMessage",
+            "summary": "Send a text through the one send path",
+            "requestBody": body(
+                obj(
+                    {
+                        "to": {"type": "string", "description": "E.164 number or short code"},
+                        "body": {"type": "string", "minLength": 1, "maxLength": 1600},
+                    }
+                )
+            ),
+            "responses": responses(201, "The queued message", ref("Message"), 409),
+        }
+    },
+    "/rules": {
+        "get": {
+            "operationId": "listRules",
+            "summary": "Keyword rules by id",
+            "parameters": PAGING,
+            "responses": responses(200, "A page of rules", page_of("Rule")),
+        },
+        "post": {
+            "operationId": "createRule",
+            "summary": "Create a rule (admins)",
+            "requestBody": body({**SCHEMAS["RuleInput"], "required": ["name", "keywords"]}),
+            "responses": responses(201, "The new rule", ref("Rule")),
+        },
+    },
+    "/rules/{rule_id}": {
+        "parameters": [path_id("rule_id")],
+        "get": {
+            "operationId": "getRule",
+            "summary": "One rule",
+            "responses": responses(200, "The rule", ref("Rule")),
+        },
+        "patch": {
+            "operationId": "updateRule",
+            "summary": "Change some fields of a rule (admins)",
+            "requestBody": body(ref("RuleInput")),
+            "responses": responses(200, "The changed rule", ref("Rule")),
+        },
+        "delete": {
+            "operationId": "deleteRule",
+            "summary": "Delete a rule (admins)",
+            "responses": responses(204, "Deleted", None),
+        },
+    },
+    "/rules/test": {
+        "post": {
+            "operationId": "testRules",
+            "summary": "What the bot would do with a text; sends and stores nothing",
+            "requestBody": body(
+                {
+                    "type": "object",
+                    "required": ["text"],
+                    "properties": {
+                        "text": {"type": "string", "maxLength": 10000},
+                        "status": {"type": "string", "enum": ["new", "bot", "pending", "open"]},
+                        "opted_out": BOOL,
+                        "misses": {"type": "integer", "minimum": 0, "maximum": 1000},
+                        "contact_name": nullable({"type": "string", "maxLength": 200}),
+                    },
+                }
+            ),
+            "responses": responses(200, "The decision", ref("Decision")),
+        }
+    },
+}
+
+
+def query_parameters(flask_rule: str, method: str) -> frozenset[str]:
+    """The query parameter names the document declares for a Flask route and method."""
+    return _QUERY_PARAMETERS.get((_openapi_path(flask_rule), method.lower()), frozenset())
+
+
+def _openapi_path(flask_rule: str) -> str:
+    path = flask_rule.removeprefix("/api/v1")
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", path)
+
+
+_QUERY_PARAMETERS = {
+    (path, method): frozenset(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+    for path, item in PATHS.items()
+    for method, operation in item.items()
+    if method != "parameters"
+}
+
+
+def document() -> dict[str, Any]:
+    """The whole OpenAPI document."""
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Textdesk API",
+            "version": "1",
+            "description": "Conversations, contacts, sends and keyword rules of a Textdesk SMS desk.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Response:
+    """The OpenAPI 3 document of the API (public, so integrators can read it before they have a token)."""
+    return jsonify(document())

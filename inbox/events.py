@@ -1,0 +1,121 @@
+"""Socket.IO server and every server→client event; events leave only after their change commits.
+
+Actions call notify_*(session, obj). The payload is built just before commit (while the session can
+still load what it needs) and emitted after commit; a rollback drops it. This is Zulip's
+send_event_on_commit, on SQLAlchemy session events.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from flask_socketio import SocketIO
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from inbox import resources
+from inbox.models import Conversation, Message
+
+log = logging.getLogger(__name__)
+
+socketio = SocketIO()
+STAFF_ROOM = "staff"  # every logged-in agent and admin
+
+_PENDING = "textdesk.pending_events"  # (name, builder) queued during the transaction
+_READY = "textdesk.ready_events"  # (name, payload) built in before_commit
+_CALLBACKS = "textdesk.after_commit"  # key -> callable, e.g. waking the outbox
+
+# Hooks for tests and in-process listeners: called with (name, payload) after each emit.
+listeners: list[Callable[[str, dict[str, Any]], None]] = []
+
+
+def _queue(session: Session, name: str, builder: Callable[[], dict[str, Any]]) -> None:
+    session.info.setdefault(_PENDING, []).append((name, builder))
+
+
+def notify_message_created(session: Session, msg: Message) -> None:
+    """Queue message.created for after commit."""
+    _queue(session, "message.created", lambda: resources.message(msg))
+
+
+def notify_message_updated(session: Session, msg: Message) -> None:
+    """Queue message.updated for after commit."""
+    _queue(session, "message.updated", lambda: resources.message(msg))
+
+
+def notify_conversation_created(session: Session, conv: Conversation) -> None:
+    """Queue conversation.created for after commit."""
+    _queue(session, "conversation.created", lambda: resources.conversation(conv))
+
+
+def notify_conversation_updated(session: Session, conv: Conversation) -> None:
+    """Queue conversation.updated for after commit (once per conversation per transaction)."""
+    pending = session.info.setdefault(_PENDING, [])
+    key = ("conversation.updated", conv)
+    if any(getattr(b, "key", None) == key for _, b in pending):
+        return
+
+    def build() -> dict[str, Any]:
+        return resources.conversation(conv)
+
+    build.key = key  # type: ignore[attr-defined]
+    pending.append(("conversation.updated", build))
+
+
+def on_commit(session: Session, key: str, callback: Callable[[], None]) -> None:
+    """Run callback once after the current transaction commits (dropped on rollback)."""
+    session.info.setdefault(_CALLBACKS, {})[key] = callback
+
+
+@event.listens_for(Session, "before_commit")
+def _build_payloads(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    session.flush()  # ids and defaults must exist before the payload is built
+    ready = session.info.setdefault(_READY, [])
+    ready.extend((name, build()) for name, build in pending)
+
+
+@event.listens_for(Session, "after_commit")
+def _emit_ready(session: Session) -> None:
+    for name, payload in session.info.pop(_READY, []):
+        emit(name, payload)
+    for callback in session.info.pop(_CALLBACKS, {}).values():
+        callback()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_on_rollback(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.nested:
+        return  # a savepoint rolled back; the outer transaction (and its events) goes on
+    session.info.pop(_PENDING, None)
+    session.info.pop(_READY, None)
+    session.info.pop(_CALLBACKS, None)
+
+
+def emit(name: str, payload: dict[str, Any]) -> None:
+    """Send one event to every connected staff member (and to in-process listeners)."""
+    try:
+        if socketio.server is not None:
+            socketio.emit(name, payload, to=STAFF_ROOM)
+    except Exception:  # a broken socket layer must never undo a committed change
+        log.exception("could not emit %s", name)
+    for listener in list(listeners):
+        listener(name, payload)
+
+
+def init_app(app: Flask) -> None:
+    """Attach Socket.IO (through Redis when REDIS_URL is set, so several processes share one inbox)."""
+    socketio.init_app(
+        app,
+        message_queue=app.config.get("REDIS_URL"),
+        async_mode="threading",
+        cors_allowed_origins=[app.config["PUBLIC_URL"]],
+    )
+    from inbox import sockets
+
+    sockets.register(socketio)

@@ -1,0 +1,20 @@
+"""The conversation store: one module per aggregate, all on inbox.db.Base."""
+
+from inbox.models.contacts import ConsentEvent, Contact
+from inbox.models.conversations import Conversation
+from inbox.models.messages import EarlyStatusReport, Message
+from inbox.models.rules import KeywordRule
+from inbox.models.settings import Setting
+from inbox.models.users import ApiToken, User
+
+__all__ = [
+    "ApiToken",
+    "ConsentEvent",
+    "Contact",
+    "Conversation",
+    "EarlyStatusReport",
+    "KeywordRule",
+    "Message",
+    "Setting",
+    "User",
+]

@@ -1,0 +1,261 @@
+"""The outbox: hands queued texts to the SMS provider, outside any request.
+
+Texts are stored `queued` by send_message. A worker claims each one with an atomic
+queued→sending update (so several processes never send one twice), re-checks consent, calls the
+provider, and records the answer. Transient failures go back to `queued` with capped exponential
+backoff; permanent ones end `failed` with the provider's code. A text whose hand-off was cut off
+mid-call (the process died) is never resent blindly: it ends `failed`, saying the outcome is unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import threading
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import delete, select, update
+
+from inbox.actions.contacts import record_opt_out
+from inbox.actions.delivery import ERROR_TEXTS, OPTED_OUT_ERROR, replay_early_reports, update_delivery_status
+from inbox.actions.send import BLOCKED_MESSAGE, OPT_OUT_CONFIRMATION
+from inbox.db import Database, utcnow
+from inbox.events import notify_message_updated
+from inbox.models import EarlyStatusReport, Message
+from inbox.wakeups import wait_for_outbox
+from sms.provider import OutboundSms, SendError, SendResult, SmsProvider
+from sms.simulator import SimulatorProvider
+from sms.twilio import TwilioProvider
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = dt.timedelta(minutes=5)
+EARLY_REPORTS_KEPT = dt.timedelta(days=1)
+UNKNOWN_OUTCOME = (
+    "Delivery outcome unknown: the process stopped while handing this text to the provider. "
+    "Not retried, so that it is never sent twice."
+)
+
+
+class Outbox:
+    """Delivers due outbound texts through one provider."""
+
+    def __init__(self, database: Database, provider: SmsProvider, config: dict[str, Any]) -> None:
+        self.db = database
+        self.provider = provider
+        self.status_callback_url = f"{config['PUBLIC_URL']}/webhooks/twilio/status"
+        self.max_attempts = int(config["OUTBOX_MAX_ATTEMPTS"])
+        self.retry_base = float(config["OUTBOX_RETRY_BASE_SECONDS"])
+        self.retry_max = float(config["OUTBOX_RETRY_MAX_SECONDS"])
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._start_lock = threading.Lock()
+
+    def due_ids(self, limit: int) -> list[int]:
+        """Ids of queued texts whose time has come, oldest first."""
+        with self.db.session() as session:
+            now = utcnow()
+            return list(
+                session.scalars(
+                    select(Message.id)
+                    .where(Message.status == "queued", Message.direction == "outbound")
+                    .where((Message.next_attempt_at.is_(None)) | (Message.next_attempt_at <= now))
+                    .order_by(Message.id)
+                    .limit(limit)
+                )
+            )
+
+    def deliver_due(self, limit: int = 100) -> int:
+        """Deliver every due text (up to limit); returns how many were handed over or settled."""
+        done = 0
+        for message_id in self.due_ids(limit):
+            if self.deliver(message_id):
+                done += 1
+        return done
+
+    def _claim(self, message_id: int) -> bool:
+        with self.db.session() as session:
+            claimed = session.execute(
+                update(Message)
+                .where(Message.id == message_id, Message.status == "queued")
+                .values(status="sending", attempts=Message.attempts + 1, claimed_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            session.commit()
+            return claimed.rowcount == 1  # type: ignore[attr-defined]
+
+    def deliver(self, message_id: int) -> bool:
+        """Claim one text and hand it to the provider; False when another worker had it."""
+        if not self._claim(message_id):
+            return False
+        with self.db.session() as session:
+            message = session.get(Message, message_id)
+            if message is None:
+                return False
+            contact = message.contact
+            # Consent is checked again at the moment of sending: a STOP may have arrived since queueing.
+            if contact.opted_out and message.purpose != OPT_OUT_CONFIRMATION:
+                message.status = "blocked"
+                message.error_message = BLOCKED_MESSAGE
+                notify_message_updated(session, message)
+                session.commit()
+                return True
+            sms = OutboundSms(
+                to=contact.phone,
+                body=message.body,
+                status_callback=self.status_callback_url,
+                media_urls=tuple(m["url"] for m in message.media or []),
+                client_ref=str(message.id),
+            )
+            session.commit()  # release the connection (and SQLite's lock) during the network call
+            try:
+                result = self.provider.send(sms)
+            except SendError as error:
+                self._record_failure(session, message, error)
+                return True
+            except Exception as error:  # a bug or an unforeseen SDK error: retry, never lose the text
+                log.exception("provider raised unexpectedly for message %s", message.id)
+                self._record_failure(session, message, SendError(str(error), transient=True))
+                return True
+            self._record_accepted(session, message, result)
+            return True
+
+    def _record_accepted(self, session: Any, message: Message, result: SendResult) -> None:
+        message.provider_sid = result.provider_sid
+        message.next_attempt_at = None
+        message.error_message = None
+        notify_message_updated(session, message)
+        session.commit()
+        replay_early_reports(session, message)
+        if result.status not in ("queued", "accepted", "sending"):
+            update_delivery_status(session, result.provider_sid, result.status)
+
+    def _record_failure(self, session: Any, message: Message, error: SendError) -> None:
+        if error.transient and message.attempts < self.max_attempts:
+            delay = self.backoff(message.attempts, error.retry_after)
+            message.status = "queued"
+            message.next_attempt_at = utcnow() + dt.timedelta(seconds=delay)
+            message.error_message = f"Attempt {message.attempts} failed ({error}); retrying in {delay:.0f}s"
+            log.warning("message %s: transient send failure %s, retry in %.1fs", message.id, error, delay)
+        else:
+            message.status = "failed"
+            message.error_code = error.code
+            reason = ERROR_TEXTS.get(error.code or 0, error.message)
+            if error.transient:
+                reason = f"Gave up after {message.attempts} attempts: {error.message}"
+            message.error_message = reason
+            message.next_attempt_at = None
+            log.warning("message %s failed: %s", message.id, error)
+            if error.code == OPTED_OUT_ERROR:
+                record_opt_out(
+                    session, message.contact, "carrier_21610", message, note="send refused with 21610"
+                )
+        notify_message_updated(session, message)
+        session.commit()
+
+    def backoff(self, attempts: int, retry_after: float | None = None) -> float:
+        """Seconds before the next attempt: the provider's Retry-After, else capped exponential + jitter."""
+        if retry_after is not None and retry_after > 0:
+            return min(retry_after, self.retry_max)
+        delay = min(self.retry_base * (2 ** max(attempts - 1, 0)), self.retry_max)
+        return delay * random.uniform(0.8, 1.2)
+
+    def settle_stale(self) -> int:
+        """Mark texts cut off mid-hand-off as failed with an unknown outcome; prune old early reports."""
+        cutoff = utcnow() - STALE_AFTER
+        with self.db.session() as session:
+            stale = session.scalars(
+                select(Message).where(
+                    Message.status == "sending",
+                    Message.provider_sid.is_(None),
+                    Message.claimed_at < cutoff,
+                )
+            ).all()
+            for message in stale:
+                message.status = "failed"
+                message.error_message = UNKNOWN_OUTCOME
+                notify_message_updated(session, message)
+            session.execute(
+                delete(EarlyStatusReport).where(EarlyStatusReport.received_at < utcnow() - EARLY_REPORTS_KEPT)
+            )
+            session.commit()
+            return len(stale)
+
+    def run(self, stop: threading.Event, poll_seconds: float = 1.0) -> None:
+        """Deliver until stopped: woken after each commit that queued texts, else every poll_seconds."""
+        last_settle = 0.0
+        while not stop.is_set():
+            try:
+                now = utcnow().timestamp()
+                if now - last_settle > 60:
+                    self.settle_stale()
+                    last_settle = now
+                while self.deliver_due() and not stop.is_set():
+                    pass
+            except Exception:  # keep the worker alive through a database blip
+                log.exception("outbox pass failed")
+            wait_for_outbox(poll_seconds)
+
+    def start(self) -> None:
+        """Start the background delivery thread once per process."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._start_lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._stop.clear()
+                self._thread = threading.Thread(
+                    target=self.run, args=(self._stop,), name="outbox", daemon=True
+                )
+                self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the background thread (tests, shutdown)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+def build_provider(config: dict[str, Any], database: Database) -> SmsProvider:
+    """The configured provider; the simulator reports delivery through the status-callback action."""
+    name = config["SMS_PROVIDER"]
+    if name == "twilio":
+        return TwilioProvider(
+            account_sid=config["TWILIO_ACCOUNT_SID"] or "",
+            auth_token=config["TWILIO_AUTH_TOKEN"] or "",
+            from_number=config.get("TWILIO_FROM_NUMBER"),
+            messaging_service_sid=config.get("TWILIO_MESSAGING_SERVICE_SID"),
+            api_base_url=config["TWILIO_API_BASE_URL"],
+        )
+    if name != "simulator":
+        raise ValueError(f"SMS_PROVIDER must be 'simulator' or 'twilio', not {name!r}")
+
+    def on_status(sid: str, status: str, error_code: int | None) -> None:
+        with database.session() as session:
+            update_delivery_status(session, sid, status, error_code)
+
+    delay_sent, delay_delivered = config["SIMULATOR_DELAYS"]
+    return SimulatorProvider(
+        on_status,
+        delay_sent=delay_sent,
+        delay_delivered=delay_delivered,
+        synchronous=bool(config.get("SIMULATOR_SYNCHRONOUS", False)),
+        default_region=config["DEFAULT_REGION"],
+    )
+
+
+def init_app(app: Flask) -> Outbox:
+    """Build the provider and outbox; in "thread" mode deliver from this process once it serves."""
+    database = app.extensions["textdesk.db"]
+    outbox = Outbox(database, build_provider(app.config, database), app.config)
+    app.extensions["textdesk.outbox"] = outbox
+    if app.config["OUTBOX_MODE"] == "thread":
+        # Started on the first request, not here: CLI commands build the app too and must not send.
+        app.before_request(outbox.start)
+    return outbox
+
+
+def get_outbox(app: Flask) -> Outbox:
+    """The app's outbox."""
+    return app.extensions["textdesk.outbox"]  # type: ignore[no-any-return]

@@ -1,0 +1,1 @@
+"""The carrier side: phone numbers, encoding/segments, and SMS providers behind one small Protocol."""
