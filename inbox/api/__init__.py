@@ -10,6 +10,7 @@ from werkzeug.routing import BaseConverter
 
 from inbox import auth
 from inbox.api.errors import ApiError
+from inbox.api.params import MAX_ID
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -63,12 +64,16 @@ def http_error(error: HTTPException) -> tuple[Response, int]:
 
 
 class IdConverter(BaseConverter):
-    """A row id: 1 to 18 digits, so that ids no database column can hold are a 404, not an overflow."""
+    """A row id. One outside the columns' range becomes 0, which no row has: a plain 404, not an overflow.
 
-    regex = r"[1-9][0-9]{0,17}"
+    (Raising ValidationError instead makes Werkzeug answer a misleading 405.)
+    """
+
+    regex = r"[0-9]{1,40}"
 
     def to_python(self, value: str) -> int:
-        return int(value)
+        number = int(value)
+        return number if 1 <= number <= MAX_ID else 0
 
     def to_url(self, value: int) -> str:
         return str(value)

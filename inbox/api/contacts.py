@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from inbox import resources
 from inbox.api import bp
 from inbox.api.errors import invalid, not_found
-from inbox.api.params import decode_cursor, encode_cursor, limit
+from inbox.api.params import decode_cursor, encode_cursor, is_id, limit
 from inbox.db import get_session
 from inbox.models import Contact
 from sms.phone import InvalidAddress, normalize_address
@@ -29,7 +29,7 @@ def list_contacts() -> Response:
         query = query.where(Contact.phone == normalized)
     cursor = decode_cursor(1)
     if cursor is not None:
-        if not isinstance(cursor[0], int) or isinstance(cursor[0], bool):
+        if not is_id(cursor[0]):
             raise invalid("cursor", "is not a cursor this API gave out")
         query = query.where(Contact.id < cursor[0])
     rows = get_session().scalars(query.order_by(Contact.id.desc()).limit(page_size + 1)).all()

@@ -14,7 +14,7 @@ from inbox.actions.conversations import ConversationConflict, agent_reply, updat
 from inbox.actions.send import InvalidMessage, is_blocked
 from inbox.api import bp
 from inbox.api.errors import ApiError, invalid, not_found
-from inbox.api.params import decode_cursor, encode_cursor, json_body, limit, text_field
+from inbox.api.params import decode_cursor, encode_cursor, is_id, json_body, limit, text_field
 from inbox.db import get_session
 from inbox.models import Contact, Conversation, Message, User
 from inbox.models.conversations import STATUSES
@@ -34,7 +34,7 @@ def _filtered(query: Select[tuple[Conversation]]) -> Select[tuple[Conversation]]
             query = query.where(Conversation.assignee_id == g.api_user.id)
         elif assignee == "none":
             query = query.where(Conversation.assignee_id.is_(None))
-        elif assignee.isdigit() and len(assignee) < 18:
+        elif assignee.isdigit() and is_id(int(assignee)):
             query = query.where(Conversation.assignee_id == int(assignee))
         else:
             raise invalid("assignee", "must be a user id, 'me' or 'none'")
@@ -74,10 +74,10 @@ def list_conversations() -> Response:
     if cursor is not None:
         try:
             at = dt.datetime.fromisoformat(str(cursor[0]))
-            last_id = int(cursor[1])
+            last_id = cursor[1]
         except (TypeError, ValueError):
             raise invalid("cursor", "is not a cursor this API gave out") from None
-        if at.tzinfo is None:
+        if at.tzinfo is None or not is_id(last_id):
             raise invalid("cursor", "is not a cursor this API gave out")
         query = query.where(
             or_(
@@ -135,7 +135,7 @@ def patch_conversation(conversation_id: int) -> Response:
         assignee_id = data["assignee_id"]
         if assignee_id is None:
             changes["assignee"] = None
-        elif isinstance(assignee_id, int) and not isinstance(assignee_id, bool) and 0 < assignee_id < 2**62:
+        elif is_id(assignee_id):
             user = get_session().get(User, assignee_id)
             if user is None or not user.active:
                 raise invalid("assignee_id", "no active user has this id")

@@ -222,7 +222,7 @@ def responses(ok_status: int, description: str, schema: dict[str, Any] | None, *
 
 def path_id(name: str) -> dict[str, Any]:
     """A positive integer id in the path."""
-    schema = {"type": "integer", "minimum": 1, "maximum": 999_999_999_999_999_999}
+    schema = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
@@ -273,7 +273,7 @@ PATHS: dict[str, Any] = {
                     "additionalProperties": False,
                     "properties": {
                         "status": {"type": "string", "enum": ["bot", "pending", "open", "resolved"]},
-                        "assignee_id": nullable({"type": "integer", "minimum": 1}),
+                        "assignee_id": nullable({"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
                     },
                 }
             ),

@@ -13,6 +13,12 @@ from inbox.api.errors import ApiError, invalid
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
+def is_id(value: object) -> bool:
+    """Whether a JSON value is a row id (an int, not a bool, within the column's range)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 def json_body() -> dict[str, Any]:
@@ -55,16 +61,6 @@ def decode_cursor(expected: int) -> list[Any] | None:
     if not isinstance(values, list) or len(values) != expected:
         raise invalid("cursor", "is not a cursor this API gave out")
     return values
-
-
-def int_arg(name: str) -> int | None:
-    """An optional integer query argument."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit() or len(raw) > 18:
-        raise invalid(name, "must be a positive integer")
-    return int(raw)
 
 
 def text_field(

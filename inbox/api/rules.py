@@ -12,7 +12,7 @@ from inbox import resources
 from inbox.actions.rules import RULE_FIELDS, InvalidRule, create_rule, delete_rule, update_rule
 from inbox.api import bp
 from inbox.api.errors import ApiError, invalid, not_found
-from inbox.api.params import decode_cursor, encode_cursor, json_body, limit, text_field
+from inbox.api.params import decode_cursor, encode_cursor, is_id, json_body, limit, text_field
 from inbox.db import get_session
 from inbox.models import KeywordRule
 
@@ -79,7 +79,7 @@ def list_rules() -> Response:
     query = select(KeywordRule)
     cursor = decode_cursor(1)
     if cursor is not None:
-        if not isinstance(cursor[0], int) or isinstance(cursor[0], bool):
+        if not is_id(cursor[0]):
             raise invalid("cursor", "is not a cursor this API gave out")
         query = query.where(KeywordRule.id > cursor[0])
     rows = get_session().scalars(query.order_by(KeywordRule.id).limit(page_size + 1)).all()
