@@ -33,6 +33,10 @@ log = logging.getLogger(__name__)
 
 STALE_AFTER = dt.timedelta(minutes=5)
 EARLY_REPORTS_KEPT = dt.timedelta(days=1)
+AMBIGUOUS_OUTCOME = (
+    "Delivery outcome unknown: the provider may have accepted this text before the connection failed. "
+    "Not retried, so that it is never sent twice"
+)
 UNKNOWN_OUTCOME = (
     "Delivery outcome unknown: the process stopped while handing this text to the provider. "
     "Not retried, so that it is never sent twice."
@@ -133,7 +137,13 @@ class Outbox:
             update_delivery_status(session, result.provider_sid, result.status)
 
     def _record_failure(self, session: Any, message: Message, error: SendError) -> None:
-        if error.transient and message.attempts < self.max_attempts:
+        if error.extra.get("maybe_sent"):
+            # E.g. a read timeout: Twilio may have created the message. Retrying could send it twice.
+            message.status = "failed"
+            message.error_message = f"{AMBIGUOUS_OUTCOME} ({error.message})"
+            message.next_attempt_at = None
+            log.warning("message %s: outcome unknown after %s; not retried", message.id, error)
+        elif error.transient and message.attempts < self.max_attempts:
             delay = self.backoff(message.attempts, error.retry_after)
             message.status = "queued"
             message.next_attempt_at = utcnow() + dt.timedelta(seconds=delay)
@@ -227,6 +237,7 @@ def build_provider(config: dict[str, Any], database: Database) -> SmsProvider:
             from_number=config.get("TWILIO_FROM_NUMBER"),
             messaging_service_sid=config.get("TWILIO_MESSAGING_SERVICE_SID"),
             api_base_url=config["TWILIO_API_BASE_URL"],
+            timeout=float(config["TWILIO_TIMEOUT_SECONDS"]),
         )
     if name != "simulator":
         raise ValueError(f"SMS_PROVIDER must be 'simulator' or 'twilio', not {name!r}")

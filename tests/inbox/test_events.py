@@ -28,7 +28,10 @@ def test_an_inbound_text_emits_created_events_with_resource_payloads(
     assert conversation["contact"]["phone"] == "+14155550100"
     assert set(conversation) >= {"id", "contact", "status", "assignee", "last_message_at", "unread_count"}
     created = [payload for name, payload in captured_events if name == "message.created"]
-    assert [(m["direction"], m["sender"]) for m in created] == [("inbound", "contact"), ("outbound", "system")]
+    assert [(m["direction"], m["sender"]) for m in created] == [
+        ("inbound", "contact"),
+        ("outbound", "system"),
+    ]
     assert all(m["id"] for m in created), "payloads are built after flush, so ids exist"
     assert names.count("conversation.updated") == 1, "one update per conversation per transaction"
 

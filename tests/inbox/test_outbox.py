@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from inbox.db import get_db, utcnow
 from inbox.models import Message
-from inbox.outbox import UNKNOWN_OUTCOME, Outbox
+from inbox.outbox import AMBIGUOUS_OUTCOME, UNKNOWN_OUTCOME, Outbox
 from sms.simulator import SimulatorProvider
 from sms.twilio import TwilioProvider
 from tests.factories import auth_headers, make_token, post_inbound
@@ -165,6 +165,24 @@ class TestSlowProvider:
                 break
             threading.Event().wait(0.05)
         assert sent.provider_sid == "SM" + "1" * 32
+        assert stand_in.calls == 1
+
+
+class TestProviderTimesOut:
+    @pytest.fixture
+    def app_overrides(self, stand_in: StandIn) -> dict[str, Any]:
+        return {**twilio_overrides(stand_in.url), "TWILIO_TIMEOUT_SECONDS": 0.3}
+
+    def test_a_read_timeout_is_not_retried_because_the_text_may_have_been_sent(
+        self, client: FlaskClient, session: Session, outbox: Outbox, stand_in: StandIn
+    ) -> None:
+        post_inbound(client, "HELP")
+        outbox.deliver_due()  # the stand-in holds the request past the timeout
+        stand_in.release.set()
+        outbox.deliver_due()
+        message = session.scalars(select(Message).where(Message.direction == "outbound")).one()
+        assert message.status == "failed"
+        assert (message.error_message or "").startswith(AMBIGUOUS_OUTCOME)
         assert stand_in.calls == 1
 
 
