@@ -62,7 +62,9 @@ def make_engine(url: str, *, autocommit: bool = False) -> Engine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # No pre-ping: it costs a round trip per checkout on the hot path; recycling covers idle
+        # server-side timeouts, and a dead connection fails one transaction, which callers retry.
+        return create_engine(url, pool_recycle=300, pool_size=10, max_overflow=20)
 
     engine = create_engine(
         url,
@@ -91,6 +93,17 @@ def make_engine(url: str, *, autocommit: bool = False) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def upsert(session: Session, model: type[Base]) -> Any:
+    """An INSERT that supports ON CONFLICT (PostgreSQL and SQLite alike) for the session's database."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model)
 
 
 class Database:

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from inbox.actions.contacts import record_opt_out
 from inbox.actions.delivery import ERROR_TEXTS, OPTED_OUT_ERROR, replay_early_reports, update_delivery_status
@@ -56,87 +57,92 @@ class Outbox:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._start_lock = threading.Lock()
+        self._early_reports_exist = False
 
-    def due_ids(self, limit: int) -> list[int]:
-        """Ids of queued texts whose time has come, oldest first."""
+    def claim(self, limit: int) -> list[int]:
+        """Atomically take up to limit due texts (queued → sending); returns their ids, oldest first.
+
+        One statement; on PostgreSQL SKIP LOCKED lets several workers take disjoint batches without
+        waiting on each other, and `status = 'queued'` in the outer WHERE keeps a claim exclusive.
+        """
+        now = utcnow()
+        due = (
+            select(Message.id)
+            .where(Message.status == "queued", Message.direction == "outbound")
+            .where((Message.next_attempt_at.is_(None)) | (Message.next_attempt_at <= now))
+            .order_by(Message.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
         with self.db.session() as session:
-            now = utcnow()
-            return list(
-                session.scalars(
-                    select(Message.id)
-                    .where(Message.status == "queued", Message.direction == "outbound")
-                    .where((Message.next_attempt_at.is_(None)) | (Message.next_attempt_at <= now))
-                    .order_by(Message.id)
-                    .limit(limit)
-                )
-            )
-
-    def deliver_due(self, limit: int = 100) -> int:
-        """Deliver every due text (up to limit); returns how many were handed over or settled."""
-        done = 0
-        for message_id in self.due_ids(limit):
-            if self.deliver(message_id):
-                done += 1
-        return done
-
-    def _claim(self, message_id: int) -> bool:
-        with self.db.session() as session:
-            claimed = session.execute(
+            claimed = session.scalars(
                 update(Message)
-                .where(Message.id == message_id, Message.status == "queued")
-                .values(status="sending", attempts=Message.attempts + 1, claimed_at=utcnow())
+                .where(Message.id.in_(due.scalar_subquery()), Message.status == "queued")
+                .values(status="sending", attempts=Message.attempts + 1, claimed_at=now)
+                .returning(Message.id)
                 .execution_options(synchronize_session=False)
-            )
+            ).all()
             session.commit()
-            return claimed.rowcount == 1  # type: ignore[attr-defined]
+        return sorted(claimed)
 
-    def deliver(self, message_id: int) -> bool:
-        """Claim one text and hand it to the provider; False when another worker had it."""
-        if not self._claim(message_id):
-            return False
+    def deliver_due(self, limit: int = 50) -> int:
+        """Claim and deliver due texts (up to limit); returns how many were claimed."""
+        ids = self.claim(limit)
+        if not ids:
+            return 0
         with self.db.session() as session:
-            message = session.get(Message, message_id)
-            if message is None:
-                return False
-            contact = message.contact
-            # Consent is checked again at the moment of sending: a STOP may have arrived since queueing.
-            if contact.opted_out and message.purpose != OPT_OUT_CONFIRMATION:
-                message.status = "blocked"
-                message.error_message = BLOCKED_MESSAGE
-                notify_message_updated(session, message)
-                session.commit()
-                return True
-            sms = OutboundSms(
-                to=contact.phone,
-                body=message.body,
-                status_callback=self.status_callback_url,
-                media_urls=tuple(m["url"] for m in message.media or []),
-                client_ref=str(message.id),
-            )
-            session.commit()  # release the connection (and SQLite's lock) during the network call
-            try:
-                result = self.provider.send(sms)
-            except SendError as error:
-                self._record_failure(session, message, error)
-                return True
-            except Exception as error:  # a bug or an unforeseen SDK error: retry, never lose the text
-                log.exception("provider raised unexpectedly for message %s", message.id)
-                self._record_failure(session, message, SendError(str(error), transient=True))
-                return True
-            self._record_accepted(session, message, result)
-            return True
+            messages = session.scalars(
+                select(Message)
+                .where(Message.id.in_(ids))
+                .options(joinedload(Message.contact))
+                .order_by(Message.id)
+            ).all()
+            self._early_reports_exist = session.scalar(select(EarlyStatusReport.id).limit(1)) is not None
+            session.commit()  # no transaction (nor SQLite lock) stays open across the network calls
+            for message in messages:
+                self.deliver_claimed(session, message)
+        return len(ids)
 
-    def _record_accepted(self, session: Any, message: Message, result: SendResult) -> None:
+    def deliver_claimed(self, session: Session, message: Message) -> None:
+        """Hand one claimed text to the provider and record the answer (one commit)."""
+        # Consent is checked again at the moment of sending: a STOP may have arrived since queueing.
+        contact = message.contact
+        if contact.opted_out and message.purpose != OPT_OUT_CONFIRMATION:
+            message.status = "blocked"
+            message.error_message = BLOCKED_MESSAGE
+            notify_message_updated(session, message)
+            session.commit()
+            return
+        sms = OutboundSms(
+            to=contact.phone,
+            body=message.body,
+            status_callback=self.status_callback_url,
+            media_urls=tuple(m["url"] for m in message.media or []),
+            client_ref=str(message.id),
+        )
+        try:
+            result = self.provider.send(sms)
+        except SendError as error:
+            self._record_failure(session, message, error)
+            return
+        except Exception as error:  # a bug or an unforeseen SDK error: retry, never lose the text
+            log.exception("provider raised unexpectedly for message %s", message.id)
+            self._record_failure(session, message, SendError(str(error), transient=True))
+            return
+        self._record_accepted(session, message, result)
+
+    def _record_accepted(self, session: Session, message: Message, result: SendResult) -> None:
         message.provider_sid = result.provider_sid
         message.next_attempt_at = None
         message.error_message = None
         notify_message_updated(session, message)
         session.commit()
-        replay_early_reports(session, message)
+        if self._early_reports_exist:
+            replay_early_reports(session, message)
         if result.status not in ("queued", "accepted", "sending"):
             update_delivery_status(session, result.provider_sid, result.status)
 
-    def _record_failure(self, session: Any, message: Message, error: SendError) -> None:
+    def _record_failure(self, session: Session, message: Message, error: SendError) -> None:
         if error.extra.get("maybe_sent"):
             # E.g. a read timeout: Twilio may have created the message. Retrying could send it twice.
             message.status = "failed"

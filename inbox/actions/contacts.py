@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inbox.db import utcnow
+from inbox.db import upsert, utcnow
 from inbox.events import notify_conversation_updated
 from inbox.models import ConsentEvent, Contact, Conversation, Message, User
 from sms.phone import Address
 
 log = logging.getLogger(__name__)
+
+
+def contact_for_inbound(session: Session, address: Address, now: dt.datetime) -> Contact:
+    """The sender's contact, created if new and stamped with this inbound's time: one upsert, race-free."""
+    stmt = upsert(session, Contact).values(
+        phone=address.value, address_kind=address.kind, created_at=now, updated_at=now, last_inbound_at=now
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Contact.phone], set_={"last_inbound_at": now, "updated_at": now}
+    )
+    return session.scalars(stmt.returning(Contact), execution_options={"populate_existing": True}).one()
 
 
 def get_or_create_contact(session: Session, address: Address) -> tuple[Contact, bool]:

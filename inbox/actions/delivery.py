@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from inbox.actions.contacts import record_opt_out
@@ -49,9 +49,9 @@ ERROR_TEXTS = {
 }
 
 
-def is_forward(current: str, new: str) -> bool:
-    """Whether moving from current to new is progress (late or repeated callbacks are not)."""
-    return _RANK.get(new, 0) > _RANK.get(current, 0)
+def _rank(column: Any) -> Any:
+    """The rank of a status column, in SQL."""
+    return case(_RANK, value=column, else_=0)
 
 
 def update_delivery_status(
@@ -62,49 +62,58 @@ def update_delivery_status(
     error_message: str | None = None,
 ) -> Message | None:
     """Apply a delivery status report; returns the message, or None for an unknown sid. Commits."""
-    message = session.scalar(
-        select(Message).where(Message.provider_sid == provider_sid, Message.direction == "outbound")
-    )
-    if message is None:
-        # Either not ours, or the callback overtook the create call's answer: keep it for a while.
-        log.info("status %s for unknown MessageSid %s kept aside", twilio_status, provider_sid)
-        session.add(
-            EarlyStatusReport(
-                provider_sid=provider_sid[:64],
-                status=twilio_status[:16],
-                error_code=error_code,
-                error_message=error_message,
-            )
-        )
-        session.commit()
-        return None
     status = _STATUS_MAP.get(twilio_status.lower())
     if status is None:
         log.info("unknown status %r for %s ignored", twilio_status, provider_sid)
-        return message
-    changed = False
-    if is_forward(message.status, status):
-        _set_status(message, status, utcnow())
-        changed = True
-    if error_code is not None and message.error_code != error_code:
-        message.error_code = error_code
+        return None
+    now = utcnow()
+    values: dict[str, Any] = {"status": status, "updated_at": now}
+    if status in ("sent", "delivered"):
+        values["sent_at"] = func.coalesce(Message.sent_at, now)
+    if status == "delivered":
+        values["delivered_at"] = now
+    if error_code is not None:
+        values["error_code"] = error_code
+        values["error_message"] = error_message or ERROR_TEXTS.get(error_code) or None
+    # The common case in one round trip: a forward move of a message we sent.
+    forward = (
+        update(Message)
+        .where(
+            Message.provider_sid == provider_sid,
+            Message.direction == "outbound",
+            _rank(Message.status) < _RANK[status],
+        )
+        .values(values)
+        .returning(Message)
+    )
+    message = session.scalars(forward, execution_options={"populate_existing": True}).one_or_none()
+    if message is None:
+        message = session.scalar(
+            select(Message).where(Message.provider_sid == provider_sid, Message.direction == "outbound")
+        )
+        if message is None:
+            # Either not ours, or the callback overtook the create call's answer: keep it for a while.
+            log.info("status %s for unknown MessageSid %s kept aside", twilio_status, provider_sid)
+            session.add(
+                EarlyStatusReport(
+                    provider_sid=provider_sid[:64],
+                    status=twilio_status[:16],
+                    error_code=error_code,
+                    error_message=error_message,
+                )
+            )
+            session.commit()
+            return None
+        if error_code is None or message.error_code == error_code:
+            session.rollback()  # a late or repeated report: nothing changes
+            return message
+        message.error_code = error_code  # a late report that still tells us why it failed
         message.error_message = error_message or ERROR_TEXTS.get(error_code) or message.error_message
-        changed = True
     if error_code == OPTED_OUT_ERROR:
         record_opt_out(session, message.contact, "carrier_21610", message, note="status callback error 21610")
-    if changed:
-        notify_message_updated(session, message)
+    notify_message_updated(session, message)
     session.commit()
     return message
-
-
-def _set_status(message: Message, status: str, now: dt.datetime) -> None:
-    message.status = status
-    if status == "sent" and message.sent_at is None:
-        message.sent_at = now
-    if status == "delivered":
-        message.delivered_at = now
-        message.sent_at = message.sent_at or now
 
 
 def replay_early_reports(session: Session, message: Message) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
@@ -10,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import Bot, ConversationState, Decision, DecisionKind
-from inbox.actions.contacts import get_or_create_contact, record_opt_in, record_opt_out
+from inbox.actions.contacts import contact_for_inbound, record_opt_in, record_opt_out
 from inbox.actions.send import OPT_OUT_CONFIRMATION, send_message
-from inbox.db import utcnow
+from inbox.db import upsert, utcnow
 from inbox.events import notify_conversation_created, notify_conversation_updated, notify_message_created
 from inbox.models import ConsentEvent, Contact, Conversation, Message
 from sms.phone import Address
@@ -60,13 +61,43 @@ def current_conversation(session: Session, contact: Contact) -> tuple[Conversati
         return session.scalars(query).one(), False
 
 
+def conversation_for_inbound(
+    session: Session, contact: Contact, now: dt.datetime
+) -> tuple[Conversation, bool]:
+    """The contact's current conversation, opened if there is none and bumped (unread, last activity).
+
+    One upsert on the partial unique index (one non-resolved conversation per contact), so concurrent
+    first texts share a conversation. It is new exactly when its created_at is the one we offered.
+    """
+    stmt = upsert(session, Conversation).values(
+        contact_id=contact.id,
+        status="bot",
+        created_at=now,
+        updated_at=now,
+        last_message_at=now,
+        unread_count=1,
+        bot_misses=0,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Conversation.contact_id],
+        index_where=Conversation.status != "resolved",
+        set_={
+            "last_message_at": now,
+            "updated_at": now,
+            "unread_count": Conversation.unread_count + 1,
+        },
+    )
+    conversation = session.scalars(
+        stmt.returning(Conversation), execution_options={"populate_existing": True}
+    ).one()
+    return conversation, conversation.created_at == now
+
+
 def receive_message(session: Session, inbound: InboundSms, sender: Address, bot: Bot) -> ReceiveResult:
     """Store an inbound text idempotently (on MessageSid), let the bot decide, queue any replies; commits."""
-    if session.scalar(select(Message.id).where(Message.provider_sid == inbound.message_sid)) is not None:
-        return ReceiveResult(message=None, duplicate=True)
-
-    contact, _ = get_or_create_contact(session, sender)
-    conversation, conversation_is_new = current_conversation(session, contact)
+    now = utcnow()
+    contact = contact_for_inbound(session, sender, now)
+    conversation, conversation_is_new = conversation_for_inbound(session, contact, now)
     state = ConversationState(
         status="new" if conversation_is_new else conversation.status,  # type: ignore[arg-type]
         opted_out=contact.opted_out,
@@ -74,7 +105,6 @@ def receive_message(session: Session, inbound: InboundSms, sender: Address, bot:
         contact_name=contact.name,
         contact_phone=contact.phone,
     )
-    now = utcnow()
     message = Message(
         conversation=conversation,
         contact=contact,
@@ -87,17 +117,15 @@ def receive_message(session: Session, inbound: InboundSms, sender: Address, bot:
         provider_sid=inbound.message_sid,
         created_at=now,
     )
+    session.add(message)
     try:
-        with session.begin_nested():
-            session.add(message)
+        session.flush()
     except IntegrityError:
-        # The same MessageSid is being (or was just) stored by a concurrent request.
+        # A replay: this MessageSid is stored already (or a concurrent request is storing it).
+        # Everything this transaction did is undone, so the replay changes nothing.
         session.rollback()
         return ReceiveResult(message=None, duplicate=True)
 
-    conversation.last_message_at = now
-    conversation.unread_count += 1
-    contact.last_inbound_at = now
     if conversation_is_new:
         notify_conversation_created(session, conversation)
     notify_message_created(session, message)

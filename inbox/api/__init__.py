@@ -37,7 +37,14 @@ def reject_unknown_query_parameters() -> None:
     if request.url_rule is None:
         return
     allowed = query_parameters(request.url_rule.rule, request.method)
-    for name in request.args:
+    for name, value in request.args.items(multi=True):
+        if "\x00" in value:
+            raise ApiError(
+                422,
+                "invalid_request",
+                f"{name}: must not contain NUL characters",
+                [{"field": name, "message": "must not contain NUL characters"}],
+            )
         if name not in allowed:
             raise ApiError(
                 422,

@@ -30,7 +30,22 @@ def json_body() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "the body must be a JSON object")
+    _refuse_nul(data, "")
     return data
+
+
+def _refuse_nul(value: Any, path: str) -> None:
+    """No text we store may hold NUL (PostgreSQL refuses it): a 422 naming the field instead of a 500."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise invalid(path or "body", "must not contain NUL characters")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, path or "body")
+            _refuse_nul(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{path}[{index}]")
 
 
 def limit() -> int:

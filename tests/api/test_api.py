@@ -235,6 +235,7 @@ class TestSend:
             ({"to": "+14155550100", "body": "y" * 1601}, "body"),
             ({"body": "hi"}, "to"),
             ({"to": 14155550100, "body": "hi"}, "to"),
+            ({"to": "+14155550100", "body": "a\x00b"}, "body"),
         ],
     )
     def test_invalid_sends_are_422_naming_the_field(
@@ -295,6 +296,8 @@ class TestRules:
             ({"name": "x", "keywords": "a", "reply": "r"}, "keywords"),
             ({"name": "x", "keywords": ["a"], "threshold": "high", "reply": "r"}, "threshold"),
             ({"name": "x", "keywords": ["a"], "reply": "r", "extra": 1}, "extra"),
+            ({"name": "x\x00", "keywords": ["a"], "reply": "r"}, "name"),
+            ({"name": "x", "keywords": ["a", "b\x00"], "reply": "r"}, "keywords[1]"),
         ],
     )
     def test_invalid_rules_are_422_naming_the_field(

@@ -8,6 +8,7 @@ from bot.compliance import (
     HELP_KEYWORDS,
     OPT_IN_KEYWORDS,
     OPT_OUT_KEYWORDS,
+    ComplianceHit,
     detect,
     keyword_hit,
     plain_language_opt_out,
@@ -15,11 +16,24 @@ from bot.compliance import (
 from bot.normalize import tokenize
 
 
-def hit(text: str, opted_out: bool = False):  # noqa: ANN201 - a tiny test helper
+def hit(text: str, opted_out: bool = False) -> ComplianceHit | None:
     return detect(text, tokenize(text), opted_out)
 
 
-OPT_OUT_WORDS = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "OPT-OUT", "REMOVE", "ARRET", "TD"]
+OPT_OUT_WORDS = [
+    "STOP",
+    "STOPALL",
+    "UNSUBSCRIBE",
+    "CANCEL",
+    "END",
+    "QUIT",
+    "REVOKE",
+    "OPTOUT",
+    "OPT-OUT",
+    "REMOVE",
+    "ARRET",
+    "TD",
+]
 
 
 @pytest.mark.parametrize("word", OPT_OUT_WORDS)
@@ -31,7 +45,22 @@ def test_every_opt_out_word_in_any_case_and_dress(word: str, dress: str) -> None
 
 
 @pytest.mark.parametrize(
-    "text", ["ARRÊT", "arrêt", "STOP ALL", "stop all", "opt out", "Opt-Out", "OPT OUT!", "Stop please", "please STOP", "STOP STOP STOP", "stop it", "unsubscribe please", "Stop now!"]
+    "text",
+    [
+        "ARRÊT",
+        "arrêt",
+        "STOP ALL",
+        "stop all",
+        "opt out",
+        "Opt-Out",
+        "OPT OUT!",
+        "Stop please",
+        "please STOP",
+        "STOP STOP STOP",
+        "stop it",
+        "unsubscribe please",
+        "Stop now!",
+    ],
 )
 def test_opt_out_variants(text: str) -> None:
     found = hit(text)
@@ -209,6 +238,30 @@ def test_plain_language_source_is_reported() -> None:
 
 
 def test_long_message_with_an_opt_out_at_the_end() -> None:
-    text = "Thanks for the update about my order and the delivery window. " * 20 + "Now please stop texting me."
+    text = (
+        "Thanks for the update about my order and the delivery window. " * 20 + "Now please stop texting me."
+    )
     found = hit(text)
     assert found is not None and found.kind == "opt_out"
+
+
+def test_clause_hints_cover_every_strong_spelling() -> None:
+    from bot.compliance import _ANY_STRONG, _STRONG_HINTS
+
+    assert all(any(hint in word for hint in _STRONG_HINTS) for word in _ANY_STRONG)
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("STOP", "keyword"),
+        ("stop all", "keyword"),
+        ("Opt-out!", "keyword"),
+        ("stop please", "plain_language"),
+        ("unsubscribe me", "plain_language"),
+        ("please stop texting me", "plain_language"),
+    ],
+)
+def test_consent_source(text: str, source: str) -> None:
+    found = hit(text)
+    assert found is not None and (found.kind, found.source) == ("opt_out", source)

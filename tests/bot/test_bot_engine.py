@@ -9,7 +9,8 @@ import pytest
 from bot import Bot, BotSettings, DecisionKind, decide
 from bot.engine import MAX_RUNNERS_UP
 from bot.texts import default_settings_texts, default_text_templates
-from tests.bot.factories import decide as decide_with, make_rule, make_settings, make_state
+from tests.bot.factories import decide as decide_with
+from tests.bot.factories import make_rule, make_settings, make_state
 
 HOURS = make_rule(id=1, name="hours", keywords=("hours", "stop"), reply="Open 9-5")
 
@@ -19,7 +20,9 @@ def test_stop_opts_out_whatever_the_status_and_beats_rules(status: str) -> None:
     decision = decide_with("STOP", HOURS, state=make_state(status=status))
     assert decision.kind is DecisionKind.OPT_OUT
     assert (decision.consent, decision.consent_source) == ("opt_out", "keyword")
-    assert decision.replies == ("Acme: You are unsubscribed and will receive no further messages. Reply START to resubscribe.",)
+    assert decision.replies == (
+        "Acme: You are unsubscribed and will receive no further messages. Reply START to resubscribe.",
+    )
     assert decision.match is None and not decision.handoff
 
 
@@ -38,7 +41,9 @@ def test_repeated_opt_out_sends_nothing() -> None:
 def test_opt_in_when_opted_out(text: str) -> None:
     decision = decide_with(text, HOURS, state=make_state(opted_out=True))
     assert (decision.kind, decision.consent) == (DecisionKind.OPT_IN, "opt_in")
-    assert decision.replies == ("Acme: You are subscribed again. Msg&data rates may apply. Reply HELP for help, STOP to opt out.",)
+    assert decision.replies == (
+        "Acme: You are subscribed again. Msg&data rates may apply. Reply HELP for help, STOP to opt out.",
+    )
 
 
 def test_start_when_not_opted_out_is_still_opt_in() -> None:
@@ -56,7 +61,9 @@ def test_yes_when_not_opted_out_goes_to_the_rules() -> None:
 def test_help_is_answered_whatever_the_status(status: str) -> None:
     decision = decide_with("HELP", HOURS, state=make_state(status=status))
     assert decision.kind is DecisionKind.HELP
-    assert decision.replies == ("Acme: Help at help@acme.test. Msg&data rates may apply. Reply STOP to opt out.",)
+    assert decision.replies == (
+        "Acme: Help at help@acme.test. Msg&data rates may apply. Reply STOP to opt out.",
+    )
 
 
 def test_opted_out_contact_gets_silence() -> None:
@@ -129,7 +136,9 @@ def test_fallback_then_handoff_after_n_misses() -> None:
     state = make_state()
     first = bot.decide("blah", state)
     assert (first.kind, first.misses, first.handoff) == (DecisionKind.FALLBACK, 1, False)
-    assert first.replies == ("Sorry, I didn't catch that. Reply AGENT to reach a person, HELP for help or STOP to opt out.",)
+    assert first.replies == (
+        "Sorry, I didn't catch that. Reply AGENT to reach a person, HELP for help or STOP to opt out.",
+    )
     second = bot.decide("blah", make_state(misses=first.misses))
     assert (second.misses, second.handoff) == (2, False)
     third = bot.decide("blah", make_state(misses=second.misses))
@@ -148,7 +157,9 @@ def test_custom_texts_are_templates_too() -> None:
 
 def test_default_texts_without_support_say_how_to_reach_a_person() -> None:
     decision = decide_with("HELP", support_contact="")
-    assert decision.replies == ("Acme: Reply AGENT to reach a person. Msg&data rates may apply. Reply STOP to opt out.",)
+    assert decision.replies == (
+        "Acme: Reply AGENT to reach a person. Msg&data rates may apply. Reply STOP to opt out.",
+    )
 
 
 def test_default_settings_texts() -> None:
@@ -163,7 +174,10 @@ def test_default_settings_texts() -> None:
 
 
 def test_rules_in_any_order_give_the_same_decision() -> None:
-    rules = [make_rule(id=i, keywords=(w,), priority=i % 2) for i, w in enumerate(["hours", "hour", "ours", "hourz"], 1)]
+    rules = [
+        make_rule(id=i, keywords=(w,), priority=i % 2)
+        for i, w in enumerate(["hours", "hour", "ours", "hourz"], 1)
+    ]
     expected = decide_with("hours", *rules)
     for seed in range(10):
         shuffled = rules[:]
@@ -173,7 +187,9 @@ def test_rules_in_any_order_give_the_same_decision() -> None:
 
 def test_same_input_twice_gives_equal_decisions() -> None:
     bot = Bot([HOURS], make_settings())
-    assert bot.decide("what are your hours?", make_state()) == bot.decide("what are your hours?", make_state())
+    assert bot.decide("what are your hours?", make_state()) == bot.decide(
+        "what are your hours?", make_state()
+    )
 
 
 def test_module_level_decide() -> None:

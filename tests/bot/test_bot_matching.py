@@ -8,12 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import Rule
 from bot.matching import FUZZY_WINDOW_WORDS, KeywordIndex, naive_matches, required_literal, typo_score
 from bot.normalize import tokenize
 from tests.bot.factories import make_rule
 
 
-def matched_ids(text: str, *rules) -> list[int]:  # noqa: ANN001 - rules are Rule objects
+def matched_ids(text: str, *rules: Rule) -> list[int]:
     index_result = KeywordIndex(rules).matches(tokenize(text), text)
     assert index_result == naive_matches(rules, tokenize(text), text)  # the index is exact
     return [m.rule_id for m in index_result]
@@ -73,7 +74,9 @@ def test_fuzzy_score_is_below_100_and_exact_is_100() -> None:
     assert exact.score == 100.0 and 85.0 <= typo.score < 100.0
 
 
-@pytest.mark.parametrize(("threshold", "expected"), [(80.0, True), (90.0, True), (93.0, False), (100.0, False)])
+@pytest.mark.parametrize(
+    ("threshold", "expected"), [(80.0, True), (90.0, True), (93.0, False), (100.0, False)]
+)
 def test_threshold(threshold: float, expected: bool) -> None:
     # ratio("address", "adress") = 92.3
     rule = make_rule(keywords=("address",), threshold=threshold)
@@ -150,7 +153,19 @@ def test_long_messages_are_bounded() -> None:
     assert matched_ids(text, *rules) == [7]
 
 
-WORDS = ["hours", "address", "opening", "refund", "return", "order", "status", "menu", "vegan", "parking", "pizza"]
+WORDS = [
+    "hours",
+    "address",
+    "opening",
+    "refund",
+    "return",
+    "order",
+    "status",
+    "menu",
+    "vegan",
+    "parking",
+    "pizza",
+]
 
 
 @settings(max_examples=60, deadline=None)
@@ -160,7 +175,8 @@ def test_index_equals_naive_on_random_rules_and_typos(seed: int, size: int) -> N
     rules = []
     for rule_id in range(1, size + 1):
         keywords = tuple(
-            " ".join(rng.choice(WORDS) for _ in range(rng.choice((1, 1, 2)))) for _ in range(rng.randint(1, 3))
+            " ".join(rng.choice(WORDS) for _ in range(rng.choice((1, 1, 2))))
+            for _ in range(rng.randint(1, 3))
         )
         rules.append(
             make_rule(
@@ -173,7 +189,7 @@ def test_index_equals_naive_on_random_rules_and_typos(seed: int, size: int) -> N
             )
         )
     for _ in range(5):
-        words = [rng.choice(WORDS + ["the", "my", "is", "a"]) for _ in range(rng.randint(1, 6))]
+        words = [rng.choice([*WORDS, "the", "my", "is", "a"]) for _ in range(rng.randint(1, 6))]
         mangled = []
         for word in words:
             letters = list(word)
@@ -190,3 +206,26 @@ def test_index_equals_naive_on_random_rules_and_typos(seed: int, size: int) -> N
         text = " ".join(mangled)
         index = KeywordIndex(rules)
         assert index.matches(tokenize(text), text) == naive_matches(rules, tokenize(text), text), text
+
+
+@pytest.mark.parametrize(
+    ("match", "keyword", "text"),
+    [
+        ("regex", "cafe", "Café!"),  # accents: found in the normalised text
+        ("regex", r"\bopen\b", "OPEN?"),  # case-insensitive
+        ("exact", "opening hours", "openin hours"),  # fuzzy, whole message, two words
+    ],
+)
+def test_more_matches(match: str, keyword: str, text: str) -> None:
+    assert matched_ids(text, make_rule(match=match, keywords=(keyword,))) == [1]
+
+
+def test_shared_keywords_are_scored_per_rule_threshold() -> None:
+    strict = make_rule(id=1, keywords=("address",), threshold=95.0)
+    loose = make_rule(id=2, keywords=("address",), threshold=80.0)
+    assert matched_ids("adress", strict, loose) == [2]
+
+
+def test_index_stats() -> None:
+    stats = KeywordIndex([make_rule(keywords=("hours", "opening hours"))]).stats
+    assert stats["rules"] == 1 and stats["keywords"] == 2 and stats["deletion_keys"] > 0

@@ -70,6 +70,7 @@ def test_other_scripts_survive(text: str, expected: str) -> None:
 
 def test_input_is_capped() -> None:
     assert len(normalize("a " * (MAX_INPUT_CHARS * 2))) <= MAX_INPUT_CHARS
+    assert len(normalize("\ufdfa" * MAX_INPUT_CHARS)) <= MAX_INPUT_CHARS  # expands 18-fold under NFKD
 
 
 def test_normalize_is_tokenize_joined() -> None:

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from bot.templates import TemplateContext, render, validate_template
 
-JANE = TemplateContext(contact_name="jane doe", contact_phone="+15551234567", brand="Acme", support="help@acme.test")
+JANE = TemplateContext(
+    contact_name="jane doe", contact_phone="+15551234567", brand="Acme", support="help@acme.test"
+)
 NOBODY = TemplateContext(brand="Acme")
 
 
@@ -83,7 +85,8 @@ def test_invalid_templates_are_reported(template: str, fragment: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "template", ["{{ contact.__class__ }}", "{{ 7 * 7 }}", "{{ brand.upper() }}", "{{ brand | evil }}", "{{ ''.join }}"]
+    "template",
+    ["{{ contact.__class__ }}", "{{ 7 * 7 }}", "{{ brand.upper() }}", "{{ brand | evil }}", "{{ ''.join }}"],
 )
 def test_no_code_is_ever_executed(template: str) -> None:
     rendered = render(template, JANE)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from bot.validation import parse_keywords, validate_regex, validate_rule
+from bot.validation import parse_keywords, validate_regex, validate_rule, validate_settings
 from tests.bot.factories import make_rule, make_settings
 
 
-def fields(**overrides) -> set[str]:  # noqa: ANN003 - rule fields
+def fields(**overrides: Any) -> set[str]:
     return {error.field for error in validate_rule(make_rule(**overrides), make_settings())}
 
 
@@ -44,7 +46,7 @@ def test_a_good_rule_has_no_errors() -> None:
         ({"keywords": ("(",), "match": "regex"}, "keywords"),
     ],
 )
-def test_invalid_fields(overrides: dict, field: str) -> None:
+def test_invalid_fields(overrides: dict[str, Any], field: str) -> None:
     assert field in fields(**overrides)
 
 
@@ -61,13 +63,25 @@ def test_invalid_fields(overrides: dict, field: str) -> None:
         {"reply": "x" * 1600},
     ],
 )
-def test_valid_edge_cases(overrides: dict) -> None:
+def test_valid_edge_cases(overrides: dict[str, Any]) -> None:
     assert validate_rule(make_rule(**overrides), make_settings()) == []
 
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"(a+)+", r"(a*)*b", r"(a|ab)+", r"(x+x+)+y", r"(\w+\s?)*$", r"(\d+)\1", r".*a.*b.*c", r"", r"x?", r"(", "x" * 301],
+    [
+        r"(a+)+",
+        r"(a*)*b",
+        r"(a|ab)+",
+        r"(x+x+)+y",
+        r"(\w+\s?)*$",
+        r"(\d+)\1",
+        r".*a.*b.*c",
+        r"",
+        r"x?",
+        r"(",
+        "x" * 301,
+    ],
 )
 def test_dangerous_or_broken_regexes_are_rejected(pattern: str) -> None:
     assert validate_regex(pattern)
@@ -75,7 +89,15 @@ def test_dangerous_or_broken_regexes_are_rejected(pattern: str) -> None:
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"order\s*#?\s*\d+", r"\b(hours|open)\b", r"^(\d{5})(-\d{4})?$", r"(cat|dog)+", r"(?:ab){2,}", r".*hours.*", r"a{1,3}"],
+    [
+        r"order\s*#?\s*\d+",
+        r"\b(hours|open)\b",
+        r"^(\d{5})(-\d{4})?$",
+        r"(cat|dog)+",
+        r"(?:ab){2,}",
+        r".*hours.*",
+        r"a{1,3}",
+    ],
 )
 def test_ordinary_regexes_are_accepted(pattern: str) -> None:
     assert validate_regex(pattern) == []
@@ -84,3 +106,9 @@ def test_ordinary_regexes_are_accepted(pattern: str) -> None:
 def test_parse_keywords() -> None:
     assert parse_keywords("hours, opening hours\nHours ,,") == ("hours", "opening hours", "Hours")
     assert parse_keywords("a{1,3}\n\\d+", "regex") == ("a{1,3}", "\\d+")
+
+
+def test_validate_settings() -> None:
+    assert validate_settings(make_settings()) == []
+    errors = validate_settings(make_settings(brand_name=" ", help_text="{{ nope }}", misses_before_handoff=0))
+    assert {e.field for e in errors} == {"brand_name", "help_text", "misses_before_handoff"}
