@@ -16,6 +16,7 @@ from inbox.actions.send import OPT_OUT_CONFIRMATION, send_message
 from inbox.db import upsert, utcnow
 from inbox.events import notify_conversation_created, notify_conversation_updated, notify_message_created
 from inbox.models import ConsentEvent, Contact, Conversation, Message
+from inbox.models.conversations import CURRENT
 from sms.phone import Address
 from sms.twilio import InboundSms
 
@@ -80,7 +81,9 @@ def conversation_for_inbound(
     )
     stmt = stmt.on_conflict_do_update(
         index_elements=[Conversation.contact_id],
-        index_where=Conversation.status != "resolved",
+        # Literal SQL, not a bound parameter: once psycopg prepares the statement (after 5 runs),
+        # PostgreSQL's generic plan cannot match a parameter to the partial index's predicate.
+        index_where=CURRENT,
         set_={
             "last_message_at": now,
             "updated_at": now,

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from inbox.models.users import User
 
 STATUSES = ("bot", "pending", "open", "resolved")
+# The predicate of the partial unique index; upserts must name it literally (see conversation_for_inbound).
+CURRENT = text("status != 'resolved'")
 
 
 class Conversation(Base):
@@ -27,8 +29,8 @@ class Conversation(Base):
             "uq_conversations_current_per_contact",
             "contact_id",
             unique=True,
-            sqlite_where=text("status != 'resolved'"),
-            postgresql_where=text("status != 'resolved'"),
+            sqlite_where=CURRENT,
+            postgresql_where=CURRENT,
         ),
         Index("ix_conversations_status_last_message_at", "status", "last_message_at"),
         Index("ix_conversations_last_message_at_id", "last_message_at", "id"),

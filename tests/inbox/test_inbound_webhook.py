@@ -129,6 +129,18 @@ class TestThreading:
             "second"
         ]
 
+    def test_sustained_traffic_on_one_connection_keeps_threading(
+        self, client: FlaskClient, session: Session
+    ) -> None:
+        # psycopg prepares a statement after 5 runs; the upserts must still find their indexes then.
+        for i in range(30):
+            assert (
+                post_inbound(client, f"hello {i}", sender=f"+1415555{3000 + i % 10:04d}").status_code == 200
+            )
+        assert count(session, Contact) == 10
+        assert count(session, Conversation) == 10
+        assert len(inbound_messages(session)) == 30
+
     def test_unread_count_and_last_message_at_move(self, client: FlaskClient, session: Session) -> None:
         post_inbound(client, "one")
         post_inbound(client, "two")
