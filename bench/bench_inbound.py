@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -73,9 +74,10 @@ TEXTDESK_ENV_KEYS = (
     "HOST",
     "PORT",
 )
-# Sizes the first pools of signed requests; later pools follow the rate last seen.
-INITIAL_RATE_GUESS = {"bare": 6000.0, "textdesk": 2000.0}
+# Sizes the first pools of signed requests (generously: 2x); later pools follow the rate last seen.
+INITIAL_RATE_GUESS = {"bare": 12000.0, "textdesk": 2000.0}
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+LOCK_PATH = Path(tempfile.gettempdir()) / "textdesk_bench_inbound.lock"
 
 
 def say(line: str = "") -> None:
@@ -144,8 +146,7 @@ class CpuSnapshot:
 
 
 def cpu_snapshot(server: Server, with_postgres: bool) -> CpuSnapshot:
-    """Read the counters of the server's workers, PostgreSQL's processes (re-listed: backends come and
-    go) and the machine."""
+    """Read the CPU counters of the server's workers, every PostgreSQL process and the machine."""
     return CpuSnapshot(
         at=time.perf_counter(),
         server={p: _cpu_seconds(p) for p in server.worker_pids()},
@@ -419,6 +420,7 @@ def run_side(
         args.concurrency // args.clients + (i < args.concurrency % args.clients) for i in range(args.clients)
     ]
     per_client = [n for n in per_client if n > 0]
+    # Processes do not get equal shares of the server, so each pool covers its busiest share.
     pool = int(rate_guess * (args.warmup + args.seconds) * 1.3 / len(per_client)) + 500
     side_code = SIDES.index(server.name) + 1
     specs = [
@@ -507,8 +509,9 @@ def cpu_line(window: Window) -> str:
     server = cpu_used(start.server, end.server) / elapsed
     postgres = cpu_used(start.postgres, end.postgres) / elapsed
     other = max(0.0, machine - load - server - postgres)
+    db_part = f", postgres {postgres:.2f}" if end.postgres else ""
     return (
-        f"cpu (cores): load tool {load:.2f}, gunicorn {server:.2f}, postgres {postgres:.2f}"
+        f"cpu (cores): load tool {load:.2f}, gunicorn {server:.2f}{db_part}"
         f", other {other:.2f}; busy {machine:.2f}/{cores}"
     )
 
@@ -557,6 +560,16 @@ def summarize(windows: list[Window], args: argparse.Namespace) -> dict[str, floa
             f"  {side:<9} {medians[side]:>9.1f} req/s   p50 {percentile(lat, 0.5) * 1000:.1f} ms"
             f"   p99 {percentile(lat, 0.99) * 1000:.1f} ms   non-200: {non_200}"
             f"   (rates: {', '.join(f'{w.rate:.0f}' for w in mine)})"
+        )
+    desk = [(w, w.desk) for w in windows if w.side == "textdesk" and w.desk is not None]
+    if desk:
+        handed = statistics.median(
+            (last.handed_over - first.handed_over) / w.seconds for w, (first, last) in desk
+        )
+        drains = ", ".join("-" if w.drain_seconds is None else f"{w.drain_seconds:.1f}s" for w, _ in desk)
+        say(
+            f"  textdesk replies handed to the provider during the windows: median {handed:.1f}/s"
+            f" (backlog drained after each window in: {drains})"
         )
     ratio = medians["textdesk"] / medians["bare"] if medians["bare"] else 0.0
     verdict = "met" if ratio >= 0.5 else "NOT met"
@@ -699,9 +712,32 @@ def terminate_on_signal() -> Iterator[None]:
             signal.signal(sig, old)
 
 
+@contextlib.contextmanager
+def exclusive_run() -> Iterator[None]:
+    """Hold the bench lock for the whole run: two runs would drop each other's database."""
+    with LOCK_PATH.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BenchError(
+                f"another run holds {LOCK_PATH} (it uses the same database); wait for it"
+            ) from None
+        yield
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the report."""
     args = parse_args(argv)
+    try:
+        with exclusive_run():
+            return measure(args)
+    except BenchError as error:
+        say(f"bench_inbound: {error}")
+        return 2
+
+
+def measure(args: argparse.Namespace) -> int:
+    """Set up, run and tear down one benchmark; the exit status."""
     workdir = Path(tempfile.mkdtemp(prefix="textdesk_bench_inbound_"))
     servers: dict[str, Server] = {}
     live: list[multiprocessing.process.BaseProcess] = []
@@ -791,8 +827,8 @@ def run(
     )
     say(
         f"   NOTE: this machine has {cores} CPU cores, shared by the load tool, gunicorn"
-        + (" and PostgreSQL" if args.database == "postgresql" else "")
-        + "; 'cpu' columns say who used them."
+        + (", PostgreSQL" if args.database == "postgresql" else "")
+        + " and anything else running; the cpu column says who used them ('other': none of these)."
     )
     say()
     say("  round  side          req/s   p50 ms   p99 ms   non-200   cpu during the window")
@@ -811,7 +847,8 @@ def run(
                 return cpu, desk_snapshot(db) if is_desk else None
 
             window = run_side(args, server, round_no, rates[side], senders, live, probe)
-            rates[side] = max(window.sent / (args.warmup + args.seconds), 100.0)
+            busiest = max(r.sent for r in window.results) * len(window.results)
+            rates[side] = max(busiest / (args.warmup + args.seconds), 100.0)
             if is_desk:
                 window.drain_seconds = wait_for_outbox(db, args.drain_timeout)
             windows.append(window)

@@ -4,7 +4,7 @@ Feed it a text, the conversation's state and the compiled rules; get back a froz
 It never does I/O, so it is trivially testable and benchmarkable (the h11 habit).
 """
 
-from bot.engine import Bot, decide
+from bot.engine import Bot, Explanation, decide
 from bot.rules import (
     BotSettings,
     ConversationState,
@@ -12,7 +12,10 @@ from bot.rules import (
     DecisionKind,
     Rule,
     RuleError,
+    RuleMatch,
 )
+from bot.texts import default_settings_texts, default_text_templates
+from bot.validation import validate_rule, validate_settings
 
 __all__ = [
     "Bot",
@@ -20,7 +23,13 @@ __all__ = [
     "ConversationState",
     "Decision",
     "DecisionKind",
+    "Explanation",
     "Rule",
     "RuleError",
+    "RuleMatch",
     "decide",
+    "default_settings_texts",
+    "default_text_templates",
+    "validate_rule",
+    "validate_settings",
 ]

@@ -6,17 +6,23 @@ does not. Two deliberate extensions:
 
 * "STOP ALL", "opt out", "opt-out" are the spaced spellings of STOPALL/OPTOUT and count as keywords;
   the unambiguous words (STOP, STOPALL, UNSUBSCRIBE, OPTOUT, REVOKE) also count with courtesy words
-  around them ("stop please", "please stop", "STOP STOP", "stop it now").
+  around them ("stop please", "please stop", "STOP STOP", "unsubscribe me"), recorded as
+  plain language since they are not the bare keyword.
 * A clause that is nothing but such a word ("STOP. I have asked three times") counts too.
 
-Plain-language revocation (the FCC's "any reasonable means") is a small grammar over the words of
-each clause: a verb of stopping followed by an object that is about messages ("stop sending me
-texts"), unsubscribe/opt out anywhere, remove/take *me* (off the list), "don't text me", "I don't
-want any more messages", "no more texts", "leave me alone". A negation in front of the verb
-("please don't stop texting me", "do not unsubscribe me") cancels it, unless it is rhetorical
-("why won't you stop texting me"). When in doubt about a clear wish to stop receiving messages the
-grammar honours it; when the object is not about messages ("cancel my order", "stop by the store",
-"remove the onions") it does not fire.
+Plain-language revocation (the FCC's "any reasonable means") is a small grammar over normalised
+words: a verb of stopping followed by an object that is about messages ("stop sending me texts"),
+unsubscribe/opt out anywhere, remove/take *me* (off the list), "don't text me", "I don't want any
+more messages", "no more texts", "leave me alone". A negation in front of the verb, reaching it only
+through words like "want you to" ("please don't stop texting me", "do not unsubscribe me"), cancels
+it, unless it is rhetorical ("why won't you stop texting me"); "I'm not interested, stop texting me"
+still opts out. When in doubt about a clear wish to stop receiving messages the grammar honours it;
+when the object is not about messages ("cancel my order", "stop by the store", "remove the onions")
+it does not fire. Known limits: past tense ("I unsubscribed already") and "wrong number" are not
+treated as opt-outs; a clause that is only "stop" ("Stop, I meant the blue one") is.
+
+Cost: set tests decide which head words could possibly fire; only the few words around those are
+parsed, so a 1,600-character message costs about what its head words cost.
 """
 
 from __future__ import annotations
@@ -80,7 +86,6 @@ _COURTESY = frozenset(
         "hello",
         "hey",
         "again",
-        "now",
         "me",
         "them",
     }
@@ -204,7 +209,6 @@ _OBJECT_FILLER = frozenset(
         "from",
         "for",
         "at",
-        "this",
         "number",
         "phone",
         "cell",
@@ -327,7 +331,6 @@ _PASSIVE_CONTACT = frozenset({"contacted", "texted", "messaged", "emailed", "bot
 _CLAUSE_SPLIT_RE = re.compile(r"[.,;:!?()\[\]\n\r\t\u2026]+")
 
 
-
 def _spellings(words: frozenset[str]) -> frozenset[str]:
     """The words plus every raw spelling that _CANONICAL folds onto one of them."""
     return words | {raw for raw, canonical in _CANONICAL.items() if canonical in words}
@@ -342,26 +345,30 @@ _ANY_REMOVE = _spellings(_REMOVE_VERBS | _TAKE_VERBS)
 _ANY_ME = _spellings(_ME | _MY)
 _ANY_NEGATOR = _spellings(frozenset({"dont", "never", "not"}))
 _ANY_NEGATED_OBJECT = _spellings(_CONTACT_VERBS | _WANT)
-_HEADS = _ANY_STRONG | _ANY_STOP | _ANY_REMOVE | _ANY_NEGATOR | {"opt", "opting", "opted", "revoke", "no", "leave"}
+_STRONG_HINTS = ("stop", "stp", "unsu", "opt", "revoke")  # substrings of every _ANY_STRONG spelling
+_ANY_UNSUBSCRIBE = _spellings(frozenset({"unsubscribe", "optout", "stopall"}))
 _LOOK_BEHIND = 7  # "why" + negator + up to 5 bridge words
 _LOOK_AHEAD = 12  # verb + object + up to 6 filler words + "out of" + list
 
 
-def _could_opt_out(present: AbstractSet[str]) -> bool:
-    """Whether any plain-language pattern could fire (False rules it out without parsing)."""
-    if not _ANY_STRONG.isdisjoint(present) or "revoke" in present:
-        return True
-    if "out" in present and not present.isdisjoint(("opt", "opting", "opted")):
-        return True
-    if not _ANY_STOP.isdisjoint(present) and not _ANY_MESSAGE.isdisjoint(present):
-        return True
-    if not _ANY_REMOVE.isdisjoint(present) and (not _ANY_ME.isdisjoint(present) or "from" in present):
-        return True
-    if not _ANY_NEGATOR.isdisjoint(present) and not _ANY_NEGATED_OBJECT.isdisjoint(present):
-        return True
+def _candidate_heads(present: AbstractSet[str]) -> set[str]:
+    """Head words whose pattern could fire, judged by set tests alone (usually none)."""
+    heads = set(_ANY_UNSUBSCRIBE.intersection(present))
+    if "revoke" in present:
+        heads.add("revoke")
+    if "out" in present:
+        heads.update(present & {"opt", "opting", "opted"})
+    if not _ANY_MESSAGE.isdisjoint(present):
+        heads.update(_ANY_STOP.intersection(present))
+    if not _ANY_ME.isdisjoint(present) or "from" in present:
+        heads.update(_ANY_REMOVE.intersection(present))
+    if not _ANY_NEGATED_OBJECT.isdisjoint(present):
+        heads.update(_ANY_NEGATOR.intersection(present))
     if "no" in present and ("more" in present or "longer" in present):
-        return True
-    return "leave" in present and ("alone" in present or "be" in present)
+        heads.add("no")
+    if "leave" in present and ("alone" in present or "be" in present):
+        heads.add("leave")
+    return heads
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,14 +420,16 @@ def keyword_hit(tokens: tuple[str, ...], opted_out: bool) -> ComplianceHit | Non
         return ComplianceHit("opt_in", "keyword", whole)
     if whole in HELP_KEYWORDS:
         return ComplianceHit("help", "keyword", whole)
+    # With courtesy words around it ("stop please", "unsubscribe me", "STOP STOP") it is no longer
+    # the bare carrier keyword, so the consent ledger records it as plain language.
     core = [w for w in _merge_opt_out(words) if w not in _COURTESY]
     if core:
         if all(w in _STRONG_OPT_OUT for w in core):
-            return ComplianceHit("opt_out", "keyword", core[0])
+            return ComplianceHit("opt_out", "plain_language", core[0])
         if all(w in OPT_IN_KEYWORDS for w in core):
-            return ComplianceHit("opt_in", "keyword", core[0])
+            return ComplianceHit("opt_in", "plain_language", core[0])
         if all(w in HELP_KEYWORDS for w in core):
-            return ComplianceHit("help", "keyword", core[0])
+            return ComplianceHit("help", "keyword", core[0])  # HELP records no consent
     return None
 
 
@@ -460,10 +469,9 @@ def _object_is_me(words: list[str], i: int) -> int:
     """Length of a "me"/"my number" object starting at i (0 when there is none)."""
     if i < len(words) and words[i] in _ME:
         return 1
-    if i + 1 < len(words) and words[i] in _MY:
-        if words[i + 1] in _MY_THINGS:
-            # "my phone number", "my cell number"
-            return 3 if i + 2 < len(words) and words[i + 2] in ("number", "info", "details") else 2
+    if i + 1 < len(words) and words[i] in _MY and words[i + 1] in _MY_THINGS:
+        # "my phone number", "my cell number"
+        return 3 if i + 2 < len(words) and words[i + 2] in ("number", "info", "details") else 2
     return 0
 
 
@@ -483,19 +491,23 @@ def _opt_out_at(words: list[str], i: int) -> str | None:
             return word
     elif word in ("opt", "opting", "opted"):
         # "opt out", "opting out", "opt me out"
-        if (words[i + 1 : i + 2] == ["out"] or words[i + 1 : i + 3] in (["me", "out"], ["us", "out"])) and not _negated(
-            words, i
-        ):
+        if (
+            words[i + 1 : i + 2] == ["out"] or words[i + 1 : i + 3] in (["me", "out"], ["us", "out"])
+        ) and not _negated(words, i):
             return "optout"
     elif word == "revoke":
-        if _followed_by(words, i + 1, _OBJECT_FILLER, frozenset({"consent", "permission"})) and not _negated(words, i):
+        if _followed_by(words, i + 1, _OBJECT_FILLER, frozenset({"consent", "permission"})) and not _negated(
+            words, i
+        ):
             return "revoke consent"
     elif word in _REMOVE_VERBS or word in _TAKE_VERBS:
         if _negated(words, i):
             return None
         size = _object_is_me(words, i + 1)
         after = i + 1 + size
-        from_list = words[after : after + 1] == ["from"] and _followed_by(words, after + 1, _OBJECT_FILLER, _LISTS)
+        from_list = words[after : after + 1] == ["from"] and _followed_by(
+            words, after + 1, _OBJECT_FILLER, _LISTS
+        )
         if word in _REMOVE_VERBS:
             # "remove me", "delete my number", "remove from your list" (not "remove the onions")
             if size or from_list:
@@ -503,7 +515,10 @@ def _opt_out_at(words: list[str], i: int) -> str | None:
         elif size and (
             words[after : after + 1] == ["off"]
             or from_list
-            or (words[after : after + 2] == ["out", "of"] and _followed_by(words, after + 2, _OBJECT_FILLER, _LISTS))
+            or (
+                words[after : after + 2] == ["out", "of"]
+                and _followed_by(words, after + 2, _OBJECT_FILLER, _LISTS)
+            )
         ):
             return "take me off"
     elif word in ("dont", "never", "not") and not (i > 0 and words[i - 1] == "why"):
@@ -533,9 +548,14 @@ def _opt_out_at(words: list[str], i: int) -> str | None:
                 k += 1
             if k < n and _wants_no_messages(words, k + 1):
                 return "don't want messages"
-    elif word == "leave" and words[i + 1 : i + 2] in (["me"], ["us"]):
-        if i + 2 < n and words[i + 2] in ("alone", "be") and not _negated(words, i):
-            return "leave me alone"
+    elif (
+        word == "leave"
+        and words[i + 1 : i + 2] in (["me"], ["us"])
+        and i + 2 < n
+        and words[i + 2] in ("alone", "be")
+        and not _negated(words, i)
+    ):
+        return "leave me alone"
     return None
 
 
@@ -550,11 +570,36 @@ def _keyword_clause(text: str) -> bool:
     for clause in _CLAUSE_SPLIT_RE.split(text):
         if len(clause) > 80:  # six short words at most: no need to look inside long clauses
             continue
+        if clause.isascii() and not any(hint in clause.lower() for hint in _STRONG_HINTS):
+            continue  # cheaper than tokenising every clause of a long message
         words = _merge_opt_out(_words(tokenize(clause)))
-        if words and all(w in _STRONG_OPT_OUT or w in _COURTESY for w in words):
-            if any(w in _STRONG_OPT_OUT for w in words):
-                return True
+        if any(w in _STRONG_OPT_OUT for w in words) and all(
+            w in _STRONG_OPT_OUT or w in _COURTESY for w in words
+        ):
+            return True
     return False
+
+
+# What must come right after some heads for their pattern to have a chance ("no" -> "no more").
+_NEXT = {
+    "no": frozenset({"more", "longer"}),
+    "leave": frozenset({"me", "us"}),
+    "opt": frozenset({"out", "me", "us"}),
+    "opting": frozenset({"out", "me", "us"}),
+    "opted": frozenset({"out", "me", "us"}),
+    **dict.fromkeys(_REMOVE_VERBS | _TAKE_VERBS, _ME | _MY | {"from"}),
+}
+_AFTER_NEGATOR = _spellings(_CONTACT_VERBS | _WANT)
+
+
+def _next_words_fit(head: str, tokens: tuple[str, ...], i: int) -> bool:
+    """A cheap look at the next words before building a window around tokens[i]."""
+    allowed = _NEXT.get(head)
+    if allowed is not None:
+        return i + 1 < len(tokens) and tokens[i + 1] in allowed
+    if head in ("dont", "never", "not"):
+        return not _AFTER_NEGATOR.isdisjoint(tokens[i + 1 : i + 5])
+    return True
 
 
 def plain_language_opt_out(
@@ -565,15 +610,20 @@ def plain_language_opt_out(
     if tokens is None:
         tokens = tokenize(text)
     present = present if present is not None else set(tokens)
-    if not _could_opt_out(present):
-        return None
     if not _ANY_STRONG.isdisjoint(present) and _keyword_clause(text):
         return "keyword clause"
     # Only the neighbourhood of each head word matters, so a 1,600-character message costs what
     # its few head words cost. Emoji are dropped from the window; spellings are folded.
-    for head in sorted(_HEADS.intersection(present)):
+    for head in sorted(_candidate_heads(present)):
+        canonical = _CANONICAL.get(head, head)
         i = tokens.index(head)
         while True:
+            if not _next_words_fit(canonical, tokens, i):
+                try:
+                    i = tokens.index(head, i + 1)
+                except ValueError:
+                    break
+                continue
             before = _words(tokens[max(0, i - _LOOK_BEHIND) : i])
             window = [*before, _CANONICAL.get(head, head), *_words(tokens[i + 1 : i + 1 + _LOOK_AHEAD])]
             found = _opt_out_at(window, len(before))

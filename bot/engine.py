@@ -47,17 +47,29 @@ class Bot:
     def __init__(self, rules: Iterable[Rule], settings: BotSettings | None = None) -> None:
         self.settings = settings if settings is not None else BotSettings()
         self.index = KeywordIndex(rules)
-        self._rules = {rule.id: rule for rule in self.index.rules}
-        self._replies: dict[int, Template] = {rule.id: compile_template(rule.reply) for rule in self.index.rules}
-        self._texts = {key: compile_template(text) for key, text in effective_text_templates(self.settings).items()}
+        # Rule ids are database ids, so unique; should one repeat, the first in id order answers.
+        self._rules: dict[int, Rule] = {}
+        for rule in self.index.rules:
+            self._rules.setdefault(rule.id, rule)
+        self._replies: dict[int, Template] = {
+            rule_id: compile_template(rule.reply if isinstance(rule.reply, str) else "")
+            for rule_id, rule in self._rules.items()
+        }
+        self._texts = {
+            key: compile_template(text) for key, text in effective_text_templates(self.settings).items()
+        }
 
     def decide(self, text: str, state: ConversationState) -> Decision:
         """Decide what to do with one inbound text in a conversation with this state."""
-        return self._decide(text, state, explain=False).decision
+        return self._decide(_Message.of(text), state)[0]
 
     def explain(self, text: str, state: ConversationState) -> Explanation:
-        """decide() plus every matching rule and the compliance/human findings."""
-        return self._decide(text, state, explain=True)
+        """decide() plus every matching rule and the compliance/human findings (for the test bench)."""
+        message = _Message.of(text)
+        decision, hit, human, matches = self._decide(message, state)
+        if matches is None:
+            matches = tuple(self.index.matches(message.tokens, message.text, message.present))
+        return Explanation(decision, matches, hit, human)
 
     def _context(self, state: ConversationState) -> TemplateContext:
         return TemplateContext(
@@ -71,57 +83,32 @@ class Bot:
         rendered = self._texts[key].render(context).strip()
         return (rendered,) if rendered else ()
 
-    def _decide(self, text: str, state: ConversationState, explain: bool) -> Explanation:
-        text = text if isinstance(text, str) else ""
-        tokens = tokenize(text)
-        normalized = " ".join(tokens)
+    def _decide(
+        self, message: _Message, state: ConversationState
+    ) -> tuple[Decision, ComplianceHit | None, bool, tuple[RuleMatch, ...] | None]:
+        """The decision, the compliance hit, whether a person was asked for, and the rule matches
+        (None when the rules were not consulted)."""
+        normalized = message.normalized
         context = self._context(state)
 
-        def done(
-            decision: Decision,
-            hit: ComplianceHit | None = None,
-            human: bool = False,
-            matches: tuple[RuleMatch, ...] = (),
-        ) -> Explanation:
-            if explain and not matches and decision.kind is not DecisionKind.RULE:
-                matches = tuple(self.index.matches(tokens, text))
-            return Explanation(decision, matches, hit, human)
-
-        present = set(tokens)
-        hit = detect(text, tokens, state.opted_out, present)
+        hit = detect(message.text, message.tokens, state.opted_out, message.present)
         if hit is not None:
-            if hit.kind == "opt_out":
-                if state.opted_out:
-                    reason = "opt-out repeated; already opted out, so nothing is sent"
-                    return done(
-                        Decision(DecisionKind.OPT_OUT, normalized, (), False, "opt_out", hit.source, reason=reason),
-                        hit,
-                    )
-                reason = f"opt-out ({hit.source}: {hit.matched})"
-                replies = self._text("stop_text", context)
-                return done(
-                    Decision(DecisionKind.OPT_OUT, normalized, replies, False, "opt_out", hit.source, reason=reason),
-                    hit,
-                )
-            if hit.kind == "opt_in":
-                reason = f"opt-in ({hit.matched})" + ("" if state.opted_out else "; contact was not opted out")
-                replies = self._text("start_text", context)
-                return done(
-                    Decision(DecisionKind.OPT_IN, normalized, replies, False, "opt_in", hit.source, reason=reason),
-                    hit,
-                )
-            return done(
-                Decision(DecisionKind.HELP, normalized, self._text("help_text", context), reason=f"help ({hit.matched})"),
-                hit,
-            )
-
+            return self._consent(hit, state, normalized, context), hit, False, None
         if state.opted_out:
-            return done(Decision(DecisionKind.SILENT, normalized, misses=state.misses, reason="contact opted out"))
+            decision = Decision(
+                DecisionKind.SILENT, normalized, misses=state.misses, reason="contact opted out"
+            )
+            return decision, None, False, None
         if state.status in _AGENT_STATUSES:
             reason = f"conversation is {state.status}: an agent has it"
-            return done(Decision(DecisionKind.SILENT, normalized, misses=state.misses, reason=reason))
+            return (
+                Decision(DecisionKind.SILENT, normalized, misses=state.misses, reason=reason),
+                None,
+                False,
+                None,
+            )
 
-        if is_human_request(tokens, present):
+        if is_human_request(message.tokens, message.present):
             decision = Decision(
                 DecisionKind.HUMAN,
                 normalized,
@@ -130,31 +117,11 @@ class Bot:
                 misses=0,
                 reason="asked for a person",
             )
-            return done(decision, human=True)
+            return decision, None, True, None
 
-        matches = tuple(self.index.matches(tokens, text))
+        matches = tuple(self.index.matches(message.tokens, message.text, message.present))
         if matches:
-            winner = matches[0]
-            rule = self._rules[winner.rule_id]
-            reply = self._replies[rule.id].render(context).strip()
-            ack = self._text("handoff_ack", context)
-            if rule.action == "handoff":
-                replies, handoff = ack, True
-            elif rule.action == "reply_handoff":
-                replies, handoff = (*((reply,) if reply else ()), *ack), True
-            else:
-                replies, handoff = ((reply,) if reply else ()), False
-            decision = Decision(
-                DecisionKind.RULE,
-                normalized,
-                replies,
-                handoff,
-                match=winner,
-                runners_up=matches[1 : 1 + MAX_RUNNERS_UP],
-                misses=0,
-                reason=f"rule {rule.name!r} matched {winner.keyword!r} (score {winner.score:.0f})",
-            )
-            return done(decision, matches=matches)
+            return self._rule(matches, normalized, context), None, False, matches
 
         misses = state.misses + 1
         if misses >= self.settings.misses_before_handoff:
@@ -174,7 +141,70 @@ class Bot:
                 misses=misses,
                 reason="no rule matched",
             )
-        return done(decision)
+        return decision, None, False, matches
+
+    def _consent(
+        self, hit: ComplianceHit, state: ConversationState, normalized: str, context: TemplateContext
+    ) -> Decision:
+        if hit.kind == "opt_out":
+            if state.opted_out:
+                # One confirmation only: a repeated STOP is recorded but answered with silence.
+                reason = "opt-out repeated; already opted out, so nothing is sent"
+                replies: tuple[str, ...] = ()
+            else:
+                reason = f"opt-out ({hit.source}: {hit.matched})"
+                replies = self._text("stop_text", context)
+            return Decision(
+                DecisionKind.OPT_OUT, normalized, replies, False, "opt_out", hit.source, reason=reason
+            )
+        if hit.kind == "opt_in":
+            reason = f"opt-in ({hit.matched})" + ("" if state.opted_out else "; contact was not opted out")
+            replies = self._text("start_text", context)
+            return Decision(
+                DecisionKind.OPT_IN, normalized, replies, False, "opt_in", hit.source, reason=reason
+            )
+        return Decision(
+            DecisionKind.HELP, normalized, self._text("help_text", context), reason=f"help ({hit.matched})"
+        )
+
+    def _rule(self, matches: tuple[RuleMatch, ...], normalized: str, context: TemplateContext) -> Decision:
+        winner = matches[0]
+        rule = self._rules[winner.rule_id]
+        rendered = self._replies[rule.id].render(context).strip()
+        reply = (rendered,) if rendered else ()  # an empty rendered reply is not sent
+        if rule.action == "handoff":
+            replies, handoff = self._text("handoff_ack", context), True
+        elif rule.action == "reply_handoff":
+            replies, handoff = (*reply, *self._text("handoff_ack", context)), True
+        else:
+            replies, handoff = reply, False
+        return Decision(
+            DecisionKind.RULE,
+            normalized,
+            replies,
+            handoff,
+            match=winner,
+            runners_up=matches[1 : 1 + MAX_RUNNERS_UP],
+            misses=0,
+            reason=f"rule {rule.name!r} matched {winner.keyword!r} (score {winner.score:.0f})",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Message:
+    """An inbound text with its normalised forms, computed once per decision."""
+
+    text: str
+    tokens: tuple[str, ...]
+    normalized: str
+    present: frozenset[str]
+
+    @classmethod
+    def of(cls, text: object) -> _Message:
+        """Normalise any input (a non-string counts as an empty message: decide() never raises)."""
+        raw = text if isinstance(text, str) else ""
+        tokens = tokenize(raw)
+        return cls(raw, tokens, " ".join(tokens), frozenset(tokens))
 
 
 def decide(

@@ -86,7 +86,6 @@ _FILLER = frozenset(
         "is",
         "this",
         "it",
-        "is",
         "there",
         "someone",
         "somebody",
@@ -101,7 +100,23 @@ _FILLER = frozenset(
 )
 _TALK = frozenset({"talk", "speak", "chat", "connect", "transfer", "reach", "escalate"})
 _TALK_FILLER = frozenset(
-    {"to", "with", "me", "us", "through", "a", "an", "the", "real", "live", "actual", "your", "some", "one", "of"}
+    {
+        "to",
+        "with",
+        "me",
+        "us",
+        "through",
+        "a",
+        "an",
+        "the",
+        "real",
+        "live",
+        "actual",
+        "your",
+        "some",
+        "one",
+        "of",
+    }
 )
 _NEGATORS = frozenset({"dont", "not", "never", "no", "doesnt", "didnt", "wont"})
 
@@ -115,9 +130,12 @@ def is_human_request(tokens: tuple[str, ...] | list[str], present: AbstractSet[s
     if _TARGETS.isdisjoint(present) or not _NEGATORS.isdisjoint(present):
         return False
     words = [t for t in tokens if t[0].isalnum()]  # emoji are not words: "agent 🙏" asks for one
-    if len(words) <= 8 and all(w in _PEOPLE or w in _FILLER for w in words):
-        if any(w in _PEOPLE for w in words):
-            return True
+    if (
+        len(words) <= 8
+        and any(w in _PEOPLE for w in words)
+        and all(w in _PEOPLE or w in _FILLER for w in words)
+    ):
+        return True
     n = len(words)
     for i, word in enumerate(words):
         if word in _TALK:

@@ -23,23 +23,37 @@ ratio. Two deliberate refinements, both documented for admins:
 
 A match scores 100 when exact, else the ratio (>= the rule's threshold).
 
-The index (why it is fast): exact hits are dict and set lookups. Fuzzy candidates come from a
-SymSpell-style deletion index: every keyword word that can anchor a match is stored with its
-deletion variants (up to 2 deletions), and each message word is looked up with its own deletion
-variants (0-2 deletions, fewer for short words); a shared variant means the pair is within budget,
-and rapidfuzz then verifies the candidate. For multi-word keywords a pigeonhole argument picks
-budgets so that at least one word of any true match is found (see _anchor_budgets). Keywords that
-cannot be anchored that way (e.g. made only of 1-2 letter words) are checked one by one; they are
-rare. The work per message is bounded by its first FUZZY_WINDOW_WORDS words, whatever the number
-of rules.
+The index (why it is fast; nothing scans the keyword list):
+
+* exact hits are dict and set lookups (whole message, first N words, every word for phrases);
+* fuzzy candidates come from a SymSpell-style deletion index. Each keyword word that can anchor a
+  match is stored under its deletion variants (0-2 letters deleted, never shorter than 3 letters);
+  each distinct message word is looked up with its own variants (0-2 deletions: only as many as some
+  stored key of that length can use). A shared key means the two words reach a common subsequence
+  within the typo allowance. Keys lead to anchor words, and each anchor word reached is examined
+  once with one exact LCS computation (rapidfuzz), then its uses (one-word keywords, phrases it
+  anchors) are filtered by length and by what is left of the allowance, and the survivors are
+  scored with rapidfuzz exactly like the naive loop does;
+* for multi-word keywords a pigeonhole argument picks which words anchor and with what budgets so
+  that every true match is reached through at least one of them (see _anchor_budgets); keywords
+  that cannot be anchored (e.g. only 1-2 letter words, or very low thresholds) are checked one by
+  one, which is rare;
+* the work per message depends on its first FUZZY_WINDOW_WORDS words and on the few anchor words
+  near them, not on the number of rules; misses are as cheap as hits.
+
+Completeness (the index finds exactly what the naive loop finds) follows from: a true match is
+always reachable through its longest common subsequence, whose missing/extra counts are within the
+stored budgets. tests/bot check it with property tests against naive_matches.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import re._constants as sre_constants
 import re._parser as sre_parse
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -48,7 +62,9 @@ from rapidfuzz.distance import LCSseq
 from bot.normalize import MAX_INPUT_CHARS, tokenize
 from bot.rules import Rule, RuleMatch
 
-FUZZY_WINDOW_WORDS = 32  # fuzzy phrase matching looks at the first 32 words (exact matching: all)
+# Fuzzy phrase matching looks at the first 20 words (exact matching looks at all of them): SMS
+# questions are short and come first, and the cap bounds the work on a 1,600-character message.
+FUZZY_WINDOW_WORDS = 20
 MIN_FUZZY_CHARS = 4  # keywords of 3 characters or fewer (after normalisation) match only exactly
 MAX_MISSING = 2  # keyword characters a fuzzy match may lack
 MAX_EXTRA = 2  # extra message characters a fuzzy match may have
@@ -79,6 +95,15 @@ def typo_score(keyword: Sequence[str], candidate: Sequence[str], threshold: floa
     total = sum(map(len, keyword)) + sum(map(len, candidate)) + 2 * (len(keyword) - 1)
     score = 100.0 * (1.0 - (missing + extra) / total)
     return score if score >= threshold else 0.0
+
+
+def _clamp(threshold: float) -> float:
+    """A usable threshold: validation keeps them in 50..100; a bad value must not break matching."""
+    try:
+        value = float(threshold)
+    except (TypeError, ValueError):
+        return 100.0
+    return min(100.0, max(0.0, value)) if math.isfinite(value) else 100.0
 
 
 def _feasible(length: int, missing: int, extra: int, threshold: float) -> bool:
@@ -134,11 +159,14 @@ def _anchor_budgets(words: tuple[str, ...], threshold: float) -> list[tuple[int,
     return anchors
 
 
-def _complete(words: tuple[str, ...], anchors: list[tuple[int, int, int]], length: int, threshold: float) -> bool:
+def _complete(
+    words: tuple[str, ...], anchors: list[tuple[int, int, int]], length: int, threshold: float
+) -> bool:
     """Whether every feasible match is found by at least one of these anchors."""
     by_word = {i: (ea, eb) for i, ea, eb in anchors}
     options = [
-        [(by_word[i][0] + 1, 0), (0, by_word[i][1] + 1)] if i in by_word else [(0, 0)] for i in range(len(words))
+        [(by_word[i][0] + 1, 0), (0, by_word[i][1] + 1)] if i in by_word else [(0, 0)]
+        for i in range(len(words))
     ]
     return not any(_feasible(length, m, e, threshold) for m, e in _sums(options))
 
@@ -153,29 +181,27 @@ def _sums(options: list[list[tuple[int, int]]]) -> set[tuple[int, int]]:
 
 
 def _deletions(word: str, depth: int) -> set[str]:
-    """The word and every string made by deleting up to `depth` (at most 2) characters, none shorter than 3."""
+    """The word and the strings made by deleting up to `depth` (at most 2) letters, none shorter than 3."""
     size = len(word)
     found = {word}
     if depth >= 1 and size > _MIN_KEY:
-        found.update([word[:i] + word[i + 1 :] for i in range(size)])
+        once = [word[:i] + word[i + 1 :] for i in range(size)]
+        found.update(once)
         if depth >= 2 and size - 2 >= _MIN_KEY:
-            found.update([word[:i] + word[i + 1 : j] + word[j + 1 :] for i, j in _pairs(size)])
+            found.update([d[:j] + d[j + 1 :] for i, d in enumerate(once) for j in range(i, size - 1)])
     return found
 
 
-_PAIRS: dict[int, tuple[tuple[int, int], ...]] = {}
+@dataclass(frozen=True, slots=True)
+class _Use:
+    """One use of an anchor word: in group `group`, as word number `anchor` of `size` words."""
 
-
-def _pairs(size: int) -> tuple[tuple[int, int], ...]:
-    """Index pairs i < j below size (memoised: a handful of sizes ever occur)."""
-    pairs = _PAIRS.get(size)
-    if pairs is None:
-        pairs = _PAIRS[size] = tuple((i, j) for j in range(size) for i in range(j))
-    return pairs
-
-
-# (group, anchor word index, words in keyword, shortest and longest matching phrase, missing letters)
-_PhraseEntry = tuple[int, int, int, int, int, int]
+    group: int
+    anchor: int
+    size: int
+    shortest: int  # shortest and longest phrase (in characters) that can match the keyword
+    longest: int
+    extra_by_missing: tuple[int, ...]  # see KeywordIndex.__init__
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,19 +268,24 @@ class KeywordIndex:
     """Compiled keyword index over a fixed set of rules (immutable after construction)."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
-        # Rules are ordered by id so that every structure, and hence every answer, is independent of
-        # the order the caller listed them in.
-        self.rules: tuple[Rule, ...] = tuple(sorted((r for r in rules if r.enabled), key=lambda r: r.id))
+        # Sorted by id (then by content, should ids repeat) so that every structure, and so every
+        # answer, is independent of the order the caller listed the rules in.
+        self.rules: tuple[Rule, ...] = tuple(
+            sorted((r for r in rules if r.enabled), key=lambda r: (r.id, repr(r)))
+        )
         groups: dict[tuple[str, ...], list[_Member]] = {}
         regexes: list[tuple[int, int, str, re.Pattern[str], str]] = []
         for rule_pos, rule in enumerate(self.rules):
-            for keyword_pos, keyword in enumerate(rule.keywords):
+            keywords = (rule.keywords,) if isinstance(rule.keywords, str) else rule.keywords
+            for keyword_pos, keyword in enumerate(keywords):
+                if not isinstance(keyword, str):
+                    continue
                 if rule.match == "regex":
                     try:
                         compiled = compile_regex(keyword)
-                        regexes.append((rule_pos, keyword_pos, keyword, compiled, required_literal(keyword)))
-                    except re.error:
+                    except (re.error, OverflowError, RecursionError):
                         continue  # validate_rule reports it; an invalid pattern never matches
+                    regexes.append((rule_pos, keyword_pos, keyword, compiled, required_literal(keyword)))
                     continue
                 words = tokenize(keyword)
                 if not words or rule.match not in _MATCH_CODES:
@@ -265,8 +296,8 @@ class KeywordIndex:
                     keyword_pos,
                     keyword,
                     _MATCH_CODES[rule.match],
-                    rule.fuzzy and text_length >= MIN_FUZZY_CHARS,
-                    float(rule.threshold),
+                    bool(rule.fuzzy) and text_length >= MIN_FUZZY_CHARS,
+                    _clamp(rule.threshold),
                 )
                 groups.setdefault(words, []).append(member)
         self._regexes = tuple(regexes)
@@ -282,11 +313,13 @@ class KeywordIndex:
         self._first_word_sizes: set[int] = set()
         self._phrase_single: dict[str, int] = {}
         self._phrase_multi: dict[str, list[tuple[tuple[str, ...], int]]] = {}
-        variants: dict[str, list[list[_PhraseEntry]]] = {}
-        single_variants: dict[str, list[list[int]]] = {}
-        reaches: set[tuple[int, int]] = set()
+        # Two levels: deletion key -> anchor words; anchor word -> its uses (one-word groups and
+        # phrase groups it anchors). A message word that equals an anchor word reaches it through
+        # dozens of keys, but its uses are examined once, with the exact common subsequence.
+        word_ids: dict[str, int] = {}
+        word_depth: list[int] = []  # deletions stored for each anchor word
+        uses: list[list[_Use]] = []
         unanchored: list[int] = []
-        self.fuzzy_sizes: frozenset[int] = frozenset()
         fuzzy_sizes: set[int] = set()
         phrase_fuzzy = False
         for g, group in enumerate(self._groups):
@@ -310,42 +343,50 @@ class KeywordIndex:
                 continue
             length = sum(map(len, words)) + len(words) - 1
             a_max, b_max = _limits(length, group.fuzzy_threshold)
-            shortest, longest = length - a_max, length + b_max
             for i, ea, eb in anchors:
-                for variant in _deletions(words[i], ea):
-                    missing = len(words[i]) - len(variant)
-                    # Most message-side deletions worth pairing with this variant: a true match is
-                    # always found through its longest common subsequence, where (missing, extra)
-                    # is within budget and, for one word, within the threshold.
-                    extra = max(
-                        (b for b in range(eb + 1) if _feasible(length, missing, b, group.fuzzy_threshold)),
+                # extra_by_missing[a]: most extra letters the message word may have when the anchor
+                # word lacks a letters: a true match is within budget and, summed, within threshold.
+                extra_by_missing = tuple(
+                    max(
+                        (b for b in range(eb + 1) if _feasible(length, a, b, group.fuzzy_threshold)),
                         default=-1,
                     )
-                    if extra < 0:
-                        continue
+                    if a <= ea
+                    else -1
+                    for a in range(MAX_MISSING + 1)
+                )
+                word = words[i]
+                wid = word_ids.setdefault(word, len(word_ids))
+                if wid == len(uses):
+                    uses.append([])
+                    word_depth.append(0)
+                word_depth[wid] = max(word_depth[wid], ea)
+                uses[wid].append(_Use(g, i, len(words), length - a_max, length + b_max, extra_by_missing))
+        # keys[variant][b]: anchor words worth examining when a message word lost b letters to reach
+        # the variant (a true match is reached through its longest common subsequence, whose
+        # missing/extra letters are within some use's allowance).
+        keys: dict[str, list[list[int]]] = {}
+        reaches: set[tuple[int, int]] = set()
+        for word, wid in word_ids.items():
+            for variant in _deletions(word, word_depth[wid]):
+                missing = len(word) - len(variant)
+                extra = max(use.extra_by_missing[missing] for use in uses[wid])
+                if extra >= 0:
+                    by_extra = keys.setdefault(variant, [[] for _ in range(MAX_EXTRA + 1)])
+                    for b in range(extra + 1):
+                        by_extra[b].append(wid)
                     reaches.add((len(variant), extra))
-                    if len(words) == 1:
-                        # by_extra[b]: groups this key serves when the message word lost b letters.
-                        by_extra = single_variants.setdefault(variant, [[] for _ in range(MAX_EXTRA + 1)])
-                        for b in range(extra + 1):
-                            by_extra[b].append(g)
-                    else:
-                        by_extra_phrase = variants.setdefault(variant, [[] for _ in range(MAX_EXTRA + 1)])
-                        for b in range(extra + 1):
-                            by_extra_phrase[b].append((g, i, len(words), shortest, longest, missing))
-        # One lookup per message-word variant: key -> (one-word groups, phrase entries), each
-        # indexed by how many letters the message word lost to reach the key.
-        empty = tuple(() for _ in range(MAX_EXTRA + 1))
-        self._keys: dict[str, tuple[tuple[tuple[int, ...], ...], tuple[tuple[_PhraseEntry, ...], ...]]] = {
-            key: (
-                tuple(map(tuple, single_variants[key])) if key in single_variants else empty,
-                tuple(map(tuple, variants[key])) if key in variants else empty,
-            )
-            for key in sorted(single_variants.keys() | variants.keys())
-        }
+        # Most keys lead to the same one or two words: sharing equal tuples saves 40% of the memory.
+        shared_ids: dict[tuple[int, ...], tuple[int, ...]] = {}
+        shared_rows: dict[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]] = {}
+        self._keys: dict[str, tuple[tuple[int, ...], ...]] = {}
+        for key, by_extra in sorted(keys.items()):
+            row = tuple(shared_ids.setdefault(ids, ids) for ids in map(tuple, by_extra))
+            self._keys[key] = shared_rows.setdefault(row, row)
+        self._anchor_words: tuple[str, ...] = tuple(word_ids)
+        self._uses: tuple[tuple[_Use, ...], ...] = tuple(map(tuple, uses))
         self._unanchored = tuple(unanchored)
-        self._lengths = tuple(tuple(map(len, group.words)) for group in self._groups)
-        self.fuzzy_sizes = frozenset(fuzzy_sizes)
+        self._words = tuple(group.words for group in self._groups)
         self._fuzzy_reach = max(FUZZY_WINDOW_WORDS if phrase_fuzzy else 0, max(fuzzy_sizes, default=0))
         # Message-side deletions worth making for a message word of each length: a key of length k
         # stored with `extra` allowed deletions is reached from words of length k..k+extra.
@@ -366,42 +407,57 @@ class KeywordIndex:
 
     # -- matching -------------------------------------------------------------------------------
 
-    def matches(self, tokens: tuple[str, ...], raw: str = "") -> list[RuleMatch]:
-        """Every matching rule, best first: priority, then score, then rule id."""
+    def matches(
+        self, tokens: tuple[str, ...], raw: str = "", present: AbstractSet[str] | None = None
+    ) -> list[RuleMatch]:
+        """Every matching rule, best first: priority, then score, then rule id.
+
+        tokens: tokenize(raw); present: set(tokens) when the caller already has it.
+        """
         best: dict[int, _Hit] = {}
+        normalized = " ".join(tokens)
+        present = present if present is not None else set(tokens)
         if tokens:
-            normalized = " ".join(tokens)
-            self._exact_hits(tokens, normalized, best)
+            self._exact_hits(tokens, normalized, present, best)
             if self._fuzzy_reach:
                 self._fuzzy_hits(tokens, best)
-        else:
-            normalized = ""
         if self._regexes:
-            self._regex_hits(normalized, raw[:MAX_INPUT_CHARS], best)
+            self._regex_hits(normalized, raw[:MAX_INPUT_CHARS], present, best)
         return self._ranked(best)
 
-    def _regex_hits(self, normalized: str, raw: str, best: dict[int, _Hit]) -> None:
+    def _regex_hits(
+        self, normalized: str, raw: str, present: AbstractSet[str], best: dict[int, _Hit]
+    ) -> None:
         # For ASCII text a required literal that appears in neither text rules the pattern out
         # without running it; with non-ASCII text case-insensitive matching is subtler, so run it.
         lowered = raw.lower() if raw.isascii() else None
+        # A letters-and-digits literal in the raw ASCII text is always inside one normalised word
+        # (normalising only joins or separates runs of letters and digits, never splits one), so
+        # the distinct words, usually far shorter than the text, are enough to look in.
+        distinct = " ".join(present) if lowered is not None else ""
         for rule_pos, keyword_pos, keyword, pattern, literal in self._regexes:
-            # A letters-and-digits literal in the raw ASCII text is always in the normalised text too
-            # (normalising only joins or separates runs of letters and digits, never splits one).
             if literal and lowered is not None:
-                if literal not in normalized and (literal.isalnum() or literal not in lowered):
+                if literal.isalnum():
+                    if literal not in distinct:
+                        continue
+                elif literal not in normalized and literal not in lowered:
                     continue
             if pattern.search(normalized) or (raw and pattern.search(raw)):
                 _record(best, rule_pos, _Hit(100.0, keyword_pos, keyword))
 
     def _ranked(self, best: dict[int, _Hit]) -> list[RuleMatch]:
         found = [
-            RuleMatch(self.rules[pos].id, self.rules[pos].name, hit.keyword, hit.score, self.rules[pos].priority)
+            RuleMatch(
+                self.rules[pos].id, self.rules[pos].name, hit.keyword, hit.score, self.rules[pos].priority
+            )
             for pos, hit in best.items()
         ]
         found.sort(key=lambda m: (-m.priority, -m.score, m.rule_id))
         return found
 
-    def _exact_hits(self, tokens: tuple[str, ...], normalized: str, best: dict[int, _Hit]) -> None:
+    def _exact_hits(
+        self, tokens: tuple[str, ...], normalized: str, present: AbstractSet[str], best: dict[int, _Hit]
+    ) -> None:
         groups = self._groups
         whole = self._by_text.get(normalized)
         at_start: set[int] = set()
@@ -413,7 +469,6 @@ class KeywordIndex:
                 g = self._by_text.get(" ".join(tokens[:size]))
                 if g is not None:
                     at_start.add(g)
-        present = set(tokens)
         single = self._phrase_single
         if single:
             for token in single.keys() & present:
@@ -442,76 +497,90 @@ class KeywordIndex:
         positions: dict[str, list[int]] = {}
         for p in range(reach):
             positions.setdefault(tokens[p], []).append(p)
-        budget = self._budget
-        keys = self._keys
-        lengths = self._lengths
-        singles: dict[str, set[int]] = {}  # one-word keywords: scored once per distinct message word
+        # ends[i] = length of tokens[:i] with one space each: any n-gram's length in O(1).
+        ends = [0]
+        for token in tokens[:reach]:
+            ends.append(ends[-1] + len(token) + 1)
+        singles: list[tuple[int, str]] = []  # (one-word group, message word) worth scoring
         phrases: set[tuple[int, int]] = set()  # multi-word keywords: (group, start)
-        ends: list[int] = []
         for token, where in positions.items():
-            size = len(token)
-            depth = budget[size] if size < len(budget) else -1
-            if depth < 0:
-                continue
-            # Deletion variants level by level, so the number of deleted letters is the level.
-            levels: list[Sequence[str]] = [(token,)]
-            if depth >= 1:
-                levels.append([token[:i] + token[i + 1 :] for i in range(size)])
-                if depth >= 2:
-                    levels.append([token[:i] + token[i + 1 : j] + token[j + 1 :] for i, j in _pairs(size)])
-            found: set[int] = set()
-            for extra, level in enumerate(levels):
-                for single_part, phrase_part in filter(None, map(keys.get, level)):
-                    if single_part[extra]:
-                        found.update(single_part[extra])
-                    for g, anchor, n, shortest, longest, missing in phrase_part[extra]:
-                        if not ends:
-                            # ends[i] = length of tokens[:i], one space each: an n-gram's length in O(1).
-                            ends.append(0)
-                            for word in tokens[:reach]:
-                                ends.append(ends[-1] + len(word) + 1)
-                        for p in where:
-                            start = p - anchor
-                            stop = start + n
-                            # The phrase's length can only differ by the allowed missing/extra letters.
-                            if start < 0 or stop > reach or not shortest <= ends[stop] - ends[start] - 1 <= longest:
-                                continue
-                            # Assume this key is the anchor word's longest common subsequence (if it
-                            # is not, that longer key is looked up too): the other words must then
-                            # fit in what is left of the missing/extra allowance, length-wise at least.
-                            short = long = 0
-                            for j, length in enumerate(lengths[g]):
-                                if j != anchor:
-                                    gap = length - len(tokens[start + j])
-                                    if gap > 0:
-                                        short += gap
-                                    else:
-                                        long -= gap
-                            if short + missing <= MAX_MISSING and long + extra <= MAX_EXTRA:
-                                phrases.add((g, start))
-            if found:
-                singles[token] = found
+            for wid in self._anchor_words_near(token):
+                word = self._anchor_words[wid]
+                common = LCSseq.similarity(word, token)
+                missing, extra = len(word) - common, len(token) - common
+                for use in self._uses[wid]:
+                    # missing and extra are at most 2 here: the word and the token share a key.
+                    if extra > use.extra_by_missing[missing]:
+                        continue
+                    if use.size == 1:
+                        singles.append((use.group, token))
+                        continue
+                    for p in where:
+                        start = p - use.anchor
+                        stop = start + use.size
+                        # The phrase's length can only differ by the allowed missing/extra letters.
+                        if (
+                            start >= 0
+                            and stop <= reach
+                            and use.shortest <= ends[stop] - ends[start] - 1 <= use.longest
+                            and self._rest_fits(use, tokens, start, missing, extra)
+                        ):
+                            phrases.add((use.group, start))
         groups = self._groups
         for g in self._unanchored:
             n = len(groups[g].words)
             for start in range(max(0, reach - n + 1) if n <= n_msg else 0):
                 phrases.add((g, start))
         window_end = min(n_msg, FUZZY_WINDOW_WORDS)
-        for token, found in singles.items():
-            where = positions[token]
-            for g in found:
-                group = groups[g]
-                score = typo_score(group.words, (token,), group.fuzzy_threshold)
-                if score:
-                    self._record_fuzzy(group, score, where[0], 1, n_msg, window_end, best)
-                    if where[0] != 0 and tokens[0] == token:
-                        self._record_fuzzy(group, score, 0, 1, n_msg, window_end, best)
+        for g, token in singles:
+            group = groups[g]
+            score = typo_score(group.words, (token,), group.fuzzy_threshold)
+            if score:
+                where = positions[token]
+                self._record_fuzzy(group, score, where[0], 1, n_msg, window_end, best)
+                if where[0] != 0 and tokens[0] == token:
+                    self._record_fuzzy(group, score, 0, 1, n_msg, window_end, best)
         for g, start in phrases:
             group = groups[g]
             n = len(group.words)
             score = typo_score(group.words, tokens[start : start + n], group.fuzzy_threshold)
             if score:
                 self._record_fuzzy(group, score, start, n, n_msg, window_end, best)
+
+    def _anchor_words_near(self, token: str) -> set[int]:
+        """Anchor words sharing a deletion key with a message word (within the stored budgets)."""
+        size = len(token)
+        depth = self._budget[size] if size < len(self._budget) else -1
+        reached: set[int] = set()
+        if depth < 0:
+            return reached
+        keys = self._keys
+        level: Sequence[str] = (token,)
+        once: list[str] = []
+        for extra in range(depth + 1):
+            if extra == 1:
+                level = once = [token[:i] + token[i + 1 :] for i in range(size)]
+            elif extra == 2:
+                # Deleting a later letter from each one-letter deletion: every pair exactly once.
+                level = [d[:j] + d[j + 1 :] for i, d in enumerate(once) for j in range(i, size - 1)]
+            for by_extra in filter(None, map(keys.get, level)):
+                reached.update(by_extra[extra])
+        return reached
+
+    def _rest_fits(self, use: _Use, tokens: tuple[str, ...], start: int, missing: int, extra: int) -> bool:
+        """Whether a phrase's other words fit in what the anchor word left of the allowance."""
+        # Taking the anchor's key as its longest common subsequence is safe: when it is not, the
+        # longer key is looked up as well and leaves at least as much allowance.
+        for j, word in enumerate(self._words[use.group]):
+            if j != use.anchor:
+                other = tokens[start + j]
+                cut = max(len(word) - MAX_MISSING + missing, len(other) - MAX_EXTRA + extra, 0)
+                common = LCSseq.similarity(word, other, score_cutoff=cut)
+                if common < cut:
+                    return False
+                missing += len(word) - common
+                extra += len(other) - common
+        return True
 
     @staticmethod
     def _record_fuzzy(
@@ -532,7 +601,7 @@ class KeywordIndex:
 
 def naive_matches(rules: Iterable[Rule], tokens: tuple[str, ...], raw: str = "") -> list[RuleMatch]:
     """Reference implementation: every keyword of every rule, scored directly with rapidfuzz."""
-    ordered = sorted((r for r in rules if r.enabled), key=lambda r: r.id)
+    ordered = sorted((r for r in rules if r.enabled), key=lambda r: (r.id, repr(r)))
     n_msg = len(tokens)
     window = tokens[: min(n_msg, FUZZY_WINDOW_WORDS)]
     window_text = list(window)
@@ -541,12 +610,15 @@ def naive_matches(rules: Iterable[Rule], tokens: tuple[str, ...], raw: str = "")
     found: list[RuleMatch] = []
     for rule in ordered:
         best: _Hit | None = None
-        for keyword_pos, keyword in enumerate(rule.keywords):
+        keywords = (rule.keywords,) if isinstance(rule.keywords, str) else rule.keywords
+        for keyword_pos, keyword in enumerate(keywords):
             score = 0.0
+            if not isinstance(keyword, str):
+                continue
             if rule.match == "regex":
                 try:
                     pattern = compile_regex(keyword)
-                except re.error:
+                except (re.error, OverflowError, RecursionError):
                     continue
                 if pattern.search(normalized) or (raw and pattern.search(raw)):
                     score = 100.0
@@ -555,8 +627,8 @@ def naive_matches(rules: Iterable[Rule], tokens: tuple[str, ...], raw: str = "")
                 if not words or rule.match not in _MATCH_CODES:
                     continue
                 n = len(words)
-                fuzzy = rule.fuzzy and sum(map(len, words)) + n - 1 >= MIN_FUZZY_CHARS
-                t = float(rule.threshold)
+                fuzzy = bool(rule.fuzzy) and sum(map(len, words)) + n - 1 >= MIN_FUZZY_CHARS
+                t = _clamp(rule.threshold)
                 if rule.match == "exact":
                     if words == tokens:
                         score = 100.0

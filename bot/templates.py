@@ -55,6 +55,7 @@ class _Expression:
     filters: tuple[tuple[str, str | None], ...]
 
     def render(self, context: TemplateContext) -> str:
+        """The variable's value with the filters applied left to right."""
         value = context.value(self.variable)
         for name, argument in self.filters:
             if name == "default":

@@ -14,9 +14,15 @@ HELP_TEMPLATE = "{{ brand }}: Help at {{ support }}. Msg&data rates may apply. R
 HELP_TEMPLATE_NO_SUPPORT = (
     "{{ brand }}: Reply AGENT to reach a person. Msg&data rates may apply. Reply STOP to opt out."
 )
-STOP_TEMPLATE = "{{ brand }}: You are unsubscribed and will receive no further messages. Reply START to resubscribe."
-START_TEMPLATE = "{{ brand }}: You are subscribed again. Msg&data rates may apply. Reply HELP for help, STOP to opt out."
-FALLBACK_TEMPLATE = "Sorry, I didn't catch that. Reply AGENT to reach a person, HELP for help or STOP to opt out."
+STOP_TEMPLATE = (
+    "{{ brand }}: You are unsubscribed and will receive no further messages. Reply START to resubscribe."
+)
+START_TEMPLATE = (
+    "{{ brand }}: You are subscribed again. Msg&data rates may apply. Reply HELP for help, STOP to opt out."
+)
+FALLBACK_TEMPLATE = (
+    "Sorry, I didn't catch that. Reply AGENT to reach a person, HELP for help or STOP to opt out."
+)
 HANDOFF_TEMPLATE = "Thanks! An agent will reply shortly."
 
 TEXT_FIELDS: tuple[str, ...] = ("help_text", "stop_text", "start_text", "fallback_text", "handoff_ack")
@@ -42,4 +48,7 @@ def default_settings_texts(brand: str, support: str = "") -> dict[str, str]:
 def effective_text_templates(settings: BotSettings) -> dict[str, str]:
     """The settings' texts, with the default template standing in for every empty one."""
     defaults = default_text_templates(settings.support_contact)
-    return {key: getattr(settings, key) if getattr(settings, key).strip() else defaults[key] for key in TEXT_FIELDS}
+    return {
+        key: getattr(settings, key) if getattr(settings, key).strip() else defaults[key]
+        for key in TEXT_FIELDS
+    }

@@ -115,7 +115,7 @@ def _regex_problems(nodes: _Nodes, inside_repeat: bool, counts: dict[str, int]) 
         if op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
             problems.append("backreferences are not allowed (they can take exponential time)")
         if op in _REPEATS:
-            low, high, body = av
+            _low, high, body = av
             if high > 1:
                 if _has_variable_repeat(body):
                     problems.append("nested quantifiers such as (a+)+ can take exponential time")
@@ -180,7 +180,9 @@ def validate_rule(rule: Rule, settings: BotSettings | None = None) -> list[RuleE
             errors.append(RuleError("keywords", f"{keyword!r} has no letters, digits or emoji to match"))
         elif rule.match == "exact" and " ".join(tokenize(keyword)) in _RESERVED:
             errors.append(
-                RuleError("keywords", f"{keyword!r} is a compliance keyword (STOP/START/HELP); the bot answers it")
+                RuleError(
+                    "keywords", f"{keyword!r} is a compliance keyword (STOP/START/HELP); the bot answers it"
+                )
             )
 
     threshold = rule.threshold
@@ -190,7 +192,9 @@ def validate_rule(rule: Rule, settings: BotSettings | None = None) -> list[RuleE
         or not math.isfinite(threshold)
         or not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD
     ):
-        errors.append(RuleError("threshold", f"threshold must be between {MIN_THRESHOLD:g} and {MAX_THRESHOLD:g}"))
+        errors.append(
+            RuleError("threshold", f"threshold must be between {MIN_THRESHOLD:g} and {MAX_THRESHOLD:g}")
+        )
     if isinstance(rule.priority, bool) or not isinstance(rule.priority, int):
         errors.append(RuleError("priority", "priority must be a whole number"))
 
@@ -208,4 +212,23 @@ def validate_rule(rule: Rule, settings: BotSettings | None = None) -> list[RuleE
             errors.append(
                 RuleError("reply", f"the reply renders to {length} characters; at most {MAX_REPLY_CHARS}")
             )
+    return errors
+
+
+def validate_settings(settings: BotSettings) -> list[RuleError]:
+    """Problems with the bot's editable texts and knobs (field names are BotSettings fields)."""
+    errors: list[RuleError] = []
+    if not settings.brand_name.strip():
+        errors.append(RuleError("brand_name", "a brand name is required (HELP/STOP texts must name it)"))
+    for key in ("help_text", "stop_text", "start_text", "fallback_text", "handoff_ack"):
+        text = getattr(settings, key)
+        errors.extend(RuleError(key, problem) for problem in compile_template(text).problems)
+        if len(text) > MAX_REPLY_CHARS:
+            errors.append(RuleError(key, f"at most {MAX_REPLY_CHARS} characters"))
+    if isinstance(settings.misses_before_handoff, bool) or not isinstance(
+        settings.misses_before_handoff, int
+    ):
+        errors.append(RuleError("misses_before_handoff", "must be a whole number"))
+    elif settings.misses_before_handoff < 1:
+        errors.append(RuleError("misses_before_handoff", "must be at least 1"))
     return errors
