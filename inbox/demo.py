@@ -21,7 +21,7 @@ DEMO_RULES: list[dict[str, Any]] = [
         "name": "Opening hours",
         "keywords": ["hours", "opening hours", "open", "when are you open", "closing time"],
         "match": "phrase",
-        "reply": "We're open Mon–Fri 9am–6pm and Sat 10am–4pm. Closed Sundays.",
+        "reply": "We're open Mon-Fri 9am-6pm and Sat 10am-4pm. Closed Sundays.",
     },
     {
         "name": "Address",

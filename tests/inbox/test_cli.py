@@ -64,3 +64,14 @@ def test_create_token_prints_a_working_token_on_the_last_line(runner: FlaskCliRu
 def test_create_token_for_an_unknown_user_fails_clearly(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["create-token", "nobody@example.com"])
     assert result.exit_code != 0 and "no user" in result.output
+
+
+def test_demo_replies_stay_gsm_7_except_where_emoji_are_the_point(
+    session: Session, runner: FlaskCliRunner
+) -> None:
+    from sms.segments import analyze
+
+    runner.invoke(args=["seed-demo"])
+    for rule in session.scalars(select(KeywordRule)):
+        if rule.reply and "😊" not in rule.reply:
+            assert analyze(rule.reply).encoding == "GSM-7", rule.name
