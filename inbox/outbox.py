@@ -24,7 +24,7 @@ from inbox.actions.delivery import ERROR_TEXTS, OPTED_OUT_ERROR, replay_early_re
 from inbox.actions.send import BLOCKED_MESSAGE, OPT_OUT_CONFIRMATION
 from inbox.db import Database, utcnow
 from inbox.events import notify_message_updated
-from inbox.models import EarlyStatusReport, Message
+from inbox.models import Contact, EarlyStatusReport, Message
 from inbox.wakeups import wait_for_outbox
 from sms.provider import OutboundSms, SendError, SendResult, SmsProvider
 from sms.simulator import SimulatorProvider
@@ -57,7 +57,6 @@ class Outbox:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._start_lock = threading.Lock()
-        self._early_reports_exist = False
 
     def claim(self, limit: int) -> list[int]:
         """Atomically take up to limit due texts (queued → sending); returns their ids, oldest first.
@@ -97,22 +96,28 @@ class Outbox:
                 .options(joinedload(Message.contact))
                 .order_by(Message.id)
             ).all()
-            self._early_reports_exist = session.scalar(select(EarlyStatusReport.id).limit(1)) is not None
-            session.commit()  # no transaction (nor SQLite lock) stays open across the network calls
+            session.commit()
             for message in messages:
                 self.deliver_claimed(session, message)
+            # Status callbacks that overtook our record of a sid were kept aside: apply them now.
+            accepted = [m.provider_sid for m in messages if m.provider_sid]
+            if accepted:
+                replay_early_reports(session, accepted)
         return len(ids)
 
     def deliver_claimed(self, session: Session, message: Message) -> None:
         """Hand one claimed text to the provider and record the answer (one commit)."""
-        # Consent is checked again at the moment of sending: a STOP may have arrived since queueing.
+        # Consent is read afresh at the moment of sending: a STOP may have arrived since queueing,
+        # or while earlier texts of this batch were being handed over.
         contact = message.contact
-        if contact.opted_out and message.purpose != OPT_OUT_CONFIRMATION:
+        opted_out = session.scalar(select(Contact.opted_out).where(Contact.id == contact.id))
+        if opted_out and message.purpose != OPT_OUT_CONFIRMATION:
             message.status = "blocked"
             message.error_message = BLOCKED_MESSAGE
             notify_message_updated(session, message)
             session.commit()
             return
+        session.commit()  # no transaction (nor SQLite's lock) stays open across the network call
         sms = OutboundSms(
             to=contact.phone,
             body=message.body,
@@ -137,8 +142,6 @@ class Outbox:
         message.error_message = None
         notify_message_updated(session, message)
         session.commit()
-        if self._early_reports_exist:
-            replay_early_reports(session, message)
         if result.status not in ("queued", "accepted", "sending"):
             update_delivery_status(session, result.provider_sid, result.status)
 

@@ -1,8 +1,8 @@
 """A provider with no network: accepts texts, then reports delivery like Twilio would.
 
 Delivery reports go to on_status(provider_sid, status, error_code):
-- default: on background threading.Timer threads, "sent" after delay_sent seconds and "delivered"
-  after delay_delivered seconds (both counted from send());
+- default: on one background scheduler thread, "sent" after delay_sent seconds and "delivered"
+  after delay_delivered seconds (both counted from send()), in time order;
 - synchronous=True (tests): nothing runs in the background; reports queue up in order and are handed
   over when the caller calls flush(), so send() has always returned its SendResult first.
 
@@ -12,8 +12,11 @@ Twilio's magic test numbers behave as they do with Twilio's test credentials (se
 from __future__ import annotations
 
 import dataclasses
+import heapq
+import itertools
 import logging
 import threading
+import time
 import uuid
 from collections import deque
 from dataclasses import dataclass
@@ -81,7 +84,11 @@ class SimulatorProvider:
         self._log: deque[SimulatedMessage] = deque(maxlen=log_size)
         self._by_sid: dict[str, SimulatedMessage] = {}
         self._pending: deque[Report] = deque()
-        self._timers: set[threading.Timer] = set()
+        # Timed reports wait in one heap served by one thread (not a thread per report): (due, seq, report).
+        self._due: list[tuple[float, int, Report]] = []
+        self._seq = itertools.count()
+        self._wakeup = threading.Condition(self._lock)
+        self._scheduler: threading.Thread | None = None
         self._closed = False
 
     def send(self, sms: OutboundSms) -> SendResult:
@@ -133,12 +140,11 @@ class SimulatorProvider:
             return dataclasses.replace(record) if record else None
 
     def close(self) -> None:
-        """Cancel reports still waiting on timers (for shutdown and tests)."""
+        """Drop reports still waiting for their time (for shutdown and tests)."""
         with self._lock:
             self._closed = True
-            timers, self._timers = self._timers, set()
-        for timer in timers:
-            timer.cancel()
+            self._due.clear()
+            self._wakeup.notify_all()
 
     def _check(self, sms: OutboundSms) -> str:
         """Refuse what Twilio would refuse; return the normalised recipient."""
@@ -162,33 +168,33 @@ class SimulatorProvider:
         return to
 
     def _schedule(self, steps: list[tuple[float, Report]]) -> None:
-        """Queue reports (synchronous mode) or fire each one delay seconds after send() on timers."""
+        """Queue reports (synchronous mode) or have the scheduler fire each one delay seconds from now."""
         if self.synchronous:
             with self._lock:
                 self._pending.extend(report for _, report in steps)
             return
-        self._start_timer(steps, elapsed=0.0)
-
-    def _start_timer(self, steps: list[tuple[float, Report]], elapsed: float) -> None:
-        """Fire steps[0] when due, then chain the rest: one timer at a time keeps reports in order."""
-        if not steps:
-            return
-        (due, report), rest = steps[0], steps[1:]
-        timer: threading.Timer
-
-        def fire() -> None:
-            with self._lock:
-                self._timers.discard(timer)
-            self._report(*report)
-            self._start_timer(rest, elapsed=due)
-
-        timer = threading.Timer(max(0.0, due - elapsed), fire)
-        timer.daemon = True  # a pending report must never keep the process alive
+        now = time.monotonic()
         with self._lock:
             if self._closed:
                 return
-            self._timers.add(timer)
-        timer.start()
+            for delay, report in steps:
+                # Same-time reports keep their order through the sequence number.
+                heapq.heappush(self._due, (now + delay, next(self._seq), report))
+            if self._scheduler is None:
+                self._scheduler = threading.Thread(target=self._run_scheduler, name="simulator", daemon=True)
+                self._scheduler.start()
+            self._wakeup.notify()
+
+    def _run_scheduler(self) -> None:
+        """Fire due reports in time order until closed."""
+        while True:
+            with self._lock:
+                while not self._closed and (not self._due or self._due[0][0] > time.monotonic()):
+                    self._wakeup.wait(self._due[0][0] - time.monotonic() if self._due else None)
+                if self._closed:
+                    return
+                _, _, report = heapq.heappop(self._due)
+            self._report(*report)
 
     def _report(self, sid: str, status: str, error_code: int | None) -> None:
         """Record a status and pass it to on_status, logging (not raising) what the callback raises."""
@@ -202,5 +208,5 @@ class SimulatorProvider:
         try:
             self.on_status(sid, status, error_code)
         except Exception:
-            # On a timer thread nobody would see the exception; the log is the only witness.
+            # On the scheduler thread nobody would see the exception; the log is the only witness.
             log.exception("simulator status callback failed for %s (%s)", sid, status)

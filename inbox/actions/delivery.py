@@ -103,6 +103,11 @@ def update_delivery_status(
                 )
             )
             session.commit()
+            # The outbox may have recorded this sid between our lookup and our commit.
+            if session.scalar(select(Message.id).where(Message.provider_sid == provider_sid)) is not None:
+                replay_early_reports(session, [provider_sid])
+                return session.scalar(select(Message).where(Message.provider_sid == provider_sid))
+            session.commit()
             return None
         if error_code is None or message.error_code == error_code:
             session.rollback()  # a late or repeated report: nothing changes
@@ -116,13 +121,20 @@ def update_delivery_status(
     return message
 
 
-def replay_early_reports(session: Session, message: Message) -> None:
-    """Apply status reports that arrived before we knew the message's sid. Commits."""
+def replay_early_reports(session: Session, provider_sids: list[str]) -> None:
+    """Apply status reports that arrived before we knew these sids were ours. Commits.
+
+    Called by the outbox after it records sids and by the status webhook after it keeps a report
+    aside: whichever commits second sees the other's row, so no report is lost to the race.
+    """
     reports = session.scalars(
         select(EarlyStatusReport)
-        .where(EarlyStatusReport.provider_sid == message.provider_sid)
+        .where(EarlyStatusReport.provider_sid.in_(provider_sids))
         .order_by(EarlyStatusReport.id)
     ).all()
+    if not reports:
+        session.commit()
+        return
     for report in reports:
         session.delete(report)
     session.commit()

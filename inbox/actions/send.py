@@ -98,7 +98,7 @@ def send_message(
     )
     session.add(message)
     conversation.last_message_at = now
-    session.flush()
+    # No flush here: the commit flushes every reply in one batch, and payloads are built after it.
     notify_message_created(session, message)
     notify_conversation_updated(session, conversation)
     if allowed:

@@ -4,6 +4,7 @@ except the one confirmation — not the bot, not an agent, not the API."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -223,3 +224,26 @@ def test_the_consent_ledger_is_on_the_contact_resource(client: FlaskClient, sess
     assert entry["message_id"] == inbound.id
     assert entry["at"].endswith("Z")
     assert session.scalars(select(ConsentEvent)).one().message_id == inbound.id
+
+
+def test_a_stop_arriving_while_a_batch_is_handed_over_blocks_the_rest_of_the_batch(
+    client: FlaskClient, session: Session, outbox: Any, simulator: SimulatorProvider
+) -> None:
+    token = make_token(session)
+    for body in ("first", "second"):
+        sent = client.post("/api/v1/messages", json={"to": PHONE, "body": body}, headers=auth_headers(token))
+        assert sent.status_code == 201
+    real_send = simulator.send
+
+    def send_while_the_customer_texts_stop(sms: Any) -> Any:
+        result = real_send(sms)
+        if sms.body == "first":
+            post_inbound(client, "STOP")  # through the real webhook, mid-batch
+        return result
+
+    simulator.send = send_while_the_customer_texts_stop  # type: ignore[method-assign]
+    assert outbox.deliver_due() == 2  # both texts were claimed in one batch
+    handed_over = [m.body for m in simulator.messages() if m.to == PHONE]
+    assert "second" not in handed_over
+    statuses = {m.body: m.status for m in outbound(session)}
+    assert statuses["second"] == "blocked"

@@ -115,7 +115,7 @@ def test_messages_returns_copies() -> None:
     assert provider.get(sid).status == "queued"  # type: ignore[union-attr]
 
 
-def test_timers_report_in_order_in_the_background() -> None:
+def test_the_scheduler_reports_in_order_in_the_background() -> None:
     reports: Reports = []
     done = threading.Event()
 
@@ -124,11 +124,30 @@ def test_timers_report_in_order_in_the_background() -> None:
         if status == "delivered":
             done.set()
 
-    # Equal delays would race as two independent timers; the chain keeps sent before delivered.
+    # Equal delays: the scheduler's sequence number keeps sent before delivered.
     provider = SimulatorProvider(on_status=on_status, delay_sent=0.01, delay_delivered=0.01)
     sid = provider.send(OutboundSms(to="+14155550123", body="x")).provider_sid
     assert done.wait(5)
     assert reports == [(sid, "sent", None), (sid, "delivered", None)]
+
+
+def test_many_messages_share_one_scheduler_thread() -> None:
+    reports: Reports = []
+    all_done = threading.Event()
+
+    def on_status(sid: str, status: str, code: int | None) -> None:
+        reports.append((sid, status, code))
+        if len(reports) == 200:
+            all_done.set()
+
+    before = threading.active_count()
+    provider = SimulatorProvider(on_status=on_status, delay_sent=0.05, delay_delivered=0.1)
+    sids = [provider.send(OutboundSms(to="+14155550123", body=str(i))).provider_sid for i in range(100)]
+    assert threading.active_count() <= before + 1
+    assert all_done.wait(5)
+    for sid in sids:
+        assert [status for s, status, _ in reports if s == sid] == ["sent", "delivered"]
+    provider.close()
 
 
 def test_close_cancels_pending_reports() -> None:
