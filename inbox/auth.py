@@ -72,7 +72,7 @@ def request_user() -> User | None:
     if token is not None:
         return user_for_token(get_session(), token)
     if current_user.is_authenticated:
-        return current_user._get_current_object()  # type: ignore[no-any-return]
+        return current_user._get_current_object()
     return None
 
 

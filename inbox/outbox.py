@@ -278,4 +278,4 @@ def init_app(app: Flask) -> Outbox:
 
 def get_outbox(app: Flask) -> Outbox:
     """The app's outbox."""
-    return app.extensions["textdesk.outbox"]  # type: ignore[no-any-return]
+    return app.extensions["textdesk.outbox"]

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, cast
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
@@ -64,14 +64,15 @@ def _param_lists(params: Params | None) -> _ParamLists:
         return out
     getlist = getattr(params, "getlist", None)
     if callable(getlist):
-        for key in params:  # type: ignore[union-attr]
+        for key in cast(Iterable[str], params):
             out[key] = [str(v) for v in getlist(key)]
         return out
     if isinstance(params, Mapping):
         for key, value in params.items():
             out[key] = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
         return out
-    for key, value in params:
+    pairs = cast(Iterable[tuple[str, Any]], params)
+    for key, value in pairs:
         out.setdefault(key, []).append(str(value))
     return out
 

@@ -21,7 +21,7 @@ from inbox.models.conversations import STATUSES
 from sms.phone import InvalidAddress, normalize_address
 
 
-def _filtered(query: Select[tuple[Conversation]]) -> Select[tuple[Conversation]]:
+def _filtered(query: Select[Conversation]) -> Select[Conversation]:
     status = request.args.get("status")
     if status:
         wanted = status.split(",")
