@@ -9,6 +9,7 @@ mid-call (the process died) is never resent blindly: it ends `failed`, saying th
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
 import random
@@ -228,6 +229,8 @@ class Outbox:
                     target=self.run, args=(self._stop,), name="outbox", daemon=True
                 )
                 self._thread.start()
+                # On a normal exit (gunicorn restarting a worker) let the current hand-off finish.
+                atexit.register(self.stop)
 
     def stop(self) -> None:
         """Stop the background thread (tests, shutdown)."""
