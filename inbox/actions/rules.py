@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.validation import validate_rule
 from sqlalchemy.orm import Session
 
 from bot import Rule, RuleError
+from bot.validation import validate_rule
 from inbox.botconfig import bump_version
 from inbox.models import KeywordRule
 
