@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inbox.db import upsert, utcnow
@@ -28,19 +27,14 @@ def contact_for_inbound(session: Session, address: Address, now: dt.datetime) ->
     return session.scalars(stmt.returning(Contact), execution_options={"populate_existing": True}).one()
 
 
-def get_or_create_contact(session: Session, address: Address) -> tuple[Contact, bool]:
-    """The contact for a normalised address, created if new; safe against concurrent first texts."""
-    contact = session.scalar(select(Contact).where(Contact.phone == address.value))
-    if contact is not None:
-        return contact, False
-    try:
-        with session.begin_nested():
-            contact = Contact(phone=address.value, address_kind=address.kind)
-            session.add(contact)
-        return contact, True
-    except IntegrityError:
-        # Another request created it between our SELECT and INSERT.
-        return session.scalars(select(Contact).where(Contact.phone == address.value)).one(), False
+def get_or_create_contact(session: Session, address: Address) -> Contact:
+    """The contact for a normalised address, created if new; safe against concurrent creation."""
+    session.execute(
+        upsert(session, Contact)
+        .values(phone=address.value, address_kind=address.kind)
+        .on_conflict_do_nothing(index_elements=[Contact.phone])
+    )
+    return session.scalars(select(Contact).where(Contact.phone == address.value)).one()
 
 
 def record_opt_out(

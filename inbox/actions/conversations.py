@@ -85,7 +85,7 @@ def agent_reply(session: Session, conversation: Conversation, user: User, body: 
 def send_to_number(session: Session, to: str, body: str, user: User | None, region: str) -> Message:
     """A text to any number through the one send path, threaded into its conversation. Commits."""
     address = normalize_address(to, region)
-    contact, _ = get_or_create_contact(session, address)
+    contact = get_or_create_contact(session, address)
     conversation, is_new = current_conversation(session, contact)
     if is_new:
         notify_conversation_created(session, conversation)

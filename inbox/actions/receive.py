@@ -45,21 +45,17 @@ class ReceiveResult:
 
 
 def current_conversation(session: Session, contact: Contact) -> tuple[Conversation, bool]:
-    """The contact's conversation that is not resolved, opening a new one when there is none."""
-    query = select(Conversation).where(
-        Conversation.contact_id == contact.id, Conversation.status != "resolved"
+    """The contact's conversation that is not resolved, opening one when there is none (race-free)."""
+    opened = session.scalar(
+        upsert(session, Conversation)
+        .values(contact_id=contact.id, status="bot")
+        .on_conflict_do_nothing(index_elements=[Conversation.contact_id], index_where=CURRENT)
+        .returning(Conversation.id)
     )
-    conv = session.scalar(query)
-    if conv is not None:
-        return conv, False
-    try:
-        with session.begin_nested():
-            conv = Conversation(contact=contact, status="bot")
-            session.add(conv)
-        return conv, True
-    except IntegrityError:
-        # A concurrent text from the same contact opened it first (partial unique index).
-        return session.scalars(query).one(), False
+    conversation = session.scalars(
+        select(Conversation).where(Conversation.contact_id == contact.id, Conversation.status != "resolved")
+    ).one()
+    return conversation, opened is not None
 
 
 def conversation_for_inbound(
