@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot import Bot, ConversationState, Decision, DecisionKind
 from inbox.actions.contacts import contact_for_inbound, record_opt_in, record_opt_out
-from inbox.actions.send import OPT_OUT_CONFIRMATION, send_message
+from inbox.actions.send import OPT_OUT_CONFIRMATION, can_receive_texts, send_message
 from inbox.db import upsert, utcnow
 from inbox.events import notify_conversation_created, notify_conversation_updated, notify_message_created
 from inbox.models import ConsentEvent, Contact, Conversation, Message
@@ -170,7 +170,11 @@ def _apply_decision(
 
     sender = "system" if decision.kind in _SYSTEM_KINDS else "bot"
     purpose = _PURPOSE_BY_KIND.get(decision.kind, "bot")
-    replies = []
+    replies: list[Message] = []
+    if not can_receive_texts(contact):
+        # A sender ID (a bank's alerts, a VERIFY code) cannot be answered: the text stays in the inbox.
+        notify_conversation_updated(session, conversation)
+        return replies
     for index, body in enumerate(decision.replies):
         if not body.strip():
             continue

@@ -31,6 +31,11 @@ class InvalidMessage(ValueError):
         self.message = message
 
 
+def can_receive_texts(contact: Contact) -> bool:
+    """Whether we can text this contact back: alphanumeric sender IDs (VERIFY, MyBank) cannot be."""
+    return contact.address_kind != "alphanumeric"
+
+
 def check_body(body: str, media: Sequence[str] = ()) -> None:
     """Refuse a body that no provider would accept."""
     if not body.strip() and not media:
@@ -77,6 +82,8 @@ def send_message(
     """Store one outbound text (queued, or blocked by the guard); the outbox hands it over after commit."""
     check_body(body, media_urls)
     contact = conversation.contact
+    if not can_receive_texts(contact):
+        raise InvalidMessage("to", f"{contact.phone} is a sender ID, not a number: it cannot receive texts")
     info = analyze(body)
     allowed = may_send(session, contact, purpose, consent_event)
     now = utcnow()

@@ -200,6 +200,17 @@ class TestConversations:
         messages = get(client, admin_token, f"/api/v1/conversations/{conv_id}")["messages"]
         assert not any(m["sender"] == "agent" for m in messages)
 
+    def test_replying_to_a_sender_id_is_a_422(self, client: FlaskClient, admin_token: str) -> None:
+        post_inbound(client, "Your code is 123456", sender="VERIFY")
+        conv_id = get(client, admin_token, "/api/v1/conversations")["data"][0]["id"]
+        response = client.post(
+            f"/api/v1/conversations/{conv_id}/messages",
+            json={"body": "hi"},
+            headers=auth_headers(admin_token),
+        )
+        assert response.status_code == 422
+        assert response.get_json()["error"]["fields"][0]["field"] == "to"
+
     def test_unknown_ids_are_404_json(self, client: FlaskClient, admin_token: str) -> None:
         for path in [
             "/api/v1/conversations/999",

@@ -82,6 +82,16 @@ def test_while_an_agent_has_it_the_bot_is_silent_but_compliance_still_works(
     assert replies(session)[-1][0] == "opt_out_confirmation"
 
 
+def test_a_sender_id_is_stored_but_never_answered(client: FlaskClient, session: Session) -> None:
+    make_rule(session, keywords=["code"], reply="Thanks!")
+    post_inbound(client, "Your code is 123456", sender="VERIFY")
+    post_inbound(client, "HELP", sender="VERIFY")
+    assert replies(session) == []
+    session.expire_all()
+    inbound = session.scalars(select(Message).where(Message.direction == "inbound")).all()
+    assert [m.body for m in inbound] == ["Your code is 123456", "HELP"]
+
+
 def test_a_disabled_rule_does_not_answer(client: FlaskClient, session: Session) -> None:
     make_rule(session, keywords=["hours"], enabled=False)
     post_inbound(client, "hours")
