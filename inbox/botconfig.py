@@ -19,8 +19,6 @@ from bot.texts import default_text_templates
 from inbox.models import KeywordRule, Setting
 
 VERSION_KEY = "bot_version"
-TEXT_KEYS = ("help_text", "stop_text", "start_text", "fallback_text", "handoff_ack")
-SETTING_KEYS = ("brand_name", "support_contact", *TEXT_KEYS, "misses_before_handoff")
 
 
 def read_settings(session: Session) -> dict[str, str]:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inbox.actions.rules import create_rule
+from inbox.actions.rules import RULE_DEFAULTS, create_rule
 from inbox.actions.users import create_user
 from inbox.botconfig import store_default_settings
 from inbox.models import Setting
@@ -60,15 +60,6 @@ DEMO_RULES: list[dict[str, Any]] = [
         "priority": 10,
     },
 ]
-
-RULE_DEFAULTS = {
-    "fuzzy": True,
-    "threshold": 85.0,
-    "priority": 0,
-    "enabled": True,
-    "action": "reply",
-    "reply": "",
-}
 
 
 def seed_demo(session: Session, config: Mapping[str, Any]) -> tuple[str, str] | None:

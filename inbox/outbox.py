@@ -277,8 +277,3 @@ def init_app(app: Flask) -> Outbox:
         # Started on the first request, not here: CLI commands build the app too and must not send.
         app.before_request(outbox.start)
     return outbox
-
-
-def get_outbox(app: Flask) -> Outbox:
-    """The app's outbox."""
-    return app.extensions["textdesk.outbox"]

@@ -99,11 +99,3 @@ def send_to_number(session: Session, to: str, body: str, user: User | None, regi
     )
     session.commit()
     return message
-
-
-def mark_read(session: Session, conversation: Conversation) -> None:
-    """Clear the unread count (an agent opened the thread). Commits."""
-    if conversation.unread_count:
-        conversation.unread_count = 0
-        notify_conversation_updated(session, conversation)
-        session.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import MISSING, fields
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,6 +14,10 @@ from inbox.botconfig import bump_version
 from inbox.models import KeywordRule
 
 RULE_FIELDS = ("name", "keywords", "match", "fuzzy", "threshold", "priority", "enabled", "reply", "action")
+# What a new rule gets for the fields it leaves out: the bot's own defaults, so they exist once.
+RULE_DEFAULTS: dict[str, Any] = {
+    f.name: f.default for f in fields(Rule) if f.name in RULE_FIELDS and f.default is not MISSING
+}
 
 
 class InvalidRule(ValueError):

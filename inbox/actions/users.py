@@ -13,7 +13,7 @@ from inbox.db import utcnow
 from inbox.models import ApiToken, User
 from inbox.models.users import ROLES
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]{1,189}$")
 
 
 class UserError(ValueError):
@@ -31,6 +31,8 @@ def create_user(
         raise UserError(f"role must be one of {', '.join(ROLES)}")
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise UserError(f"a user with email {email} already exists")
+    if any(ord(c) < 32 or ord(c) == 127 for c in name) or len(name) > 120:
+        raise UserError("name must be at most 120 characters, without control characters")
     if password is not None and len(password) < 8:
         raise UserError("password must be at least 8 characters")
     password = password or secrets.token_urlsafe(12)

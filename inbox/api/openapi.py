@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Response, jsonify
 
+from bot.rules import ACTIONS, MATCH_TYPES, DecisionKind
 from inbox.api import bp
+from inbox.models.contacts import CONSENT_ACTIONS, CONSENT_SOURCES
+from inbox.models.conversations import STATUSES as CONVERSATION_STATUSES
+from inbox.models.messages import SENDERS
+from inbox.models.messages import STATUSES as MESSAGE_STATUSES
+from inbox.models.users import ROLES
 
 STR = {"type": "string"}
 INT = {"type": "integer"}
 BOOL = {"type": "boolean"}
 DATETIME = {"type": "string", "format": "date-time"}
+
+
+def enum(values: Iterable[str]) -> dict[str, Any]:
+    """A string schema limited to values (taken from the code's own constants, never retyped)."""
+    return {"type": "string", "enum": list(values)}
 
 
 def nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -48,17 +60,12 @@ SCHEMAS: dict[str, Any] = {
             )
         }
     ),
-    "UserBrief": obj(
-        {"id": INT, "email": STR, "name": STR, "role": {"type": "string", "enum": ["admin", "agent"]}}
-    ),
+    "UserBrief": obj({"id": INT, "email": STR, "name": STR, "role": enum(ROLES)}),
     "ContactBrief": obj({"id": INT, "phone": STR, "name": nullable(STR), "opted_out": BOOL}),
     "ConsentEvent": obj(
         {
-            "action": {"type": "string", "enum": ["opt_out", "opt_in"]},
-            "source": {
-                "type": "string",
-                "enum": ["keyword", "plain_language", "carrier_21610", "api", "admin"],
-            },
+            "action": enum(CONSENT_ACTIONS),
+            "source": enum(CONSENT_SOURCES),
             "at": DATETIME,
             "message_id": nullable(INT),
             "note": STR,
@@ -83,7 +90,7 @@ SCHEMAS: dict[str, Any] = {
         {
             "id": INT,
             "contact": ref("ContactBrief"),
-            "status": {"type": "string", "enum": ["bot", "pending", "open", "resolved"]},
+            "status": enum(CONVERSATION_STATUSES),
             "assignee": nullable(ref("UserBrief")),
             "last_message_at": DATETIME,
             "unread_count": INT,
@@ -100,24 +107,12 @@ SCHEMAS: dict[str, Any] = {
             "conversation_id": INT,
             "contact_id": INT,
             "direction": {"type": "string", "enum": ["inbound", "outbound"]},
-            "sender": {"type": "string", "enum": ["contact", "bot", "agent", "system", "campaign"]},
+            "sender": enum(SENDERS),
             "sender_user": nullable(ref("UserBrief")),
             "purpose": STR,
             "body": STR,
             "media": {"type": "array", "items": obj({"url": STR, "content_type": nullable(STR)})},
-            "status": {
-                "type": "string",
-                "enum": [
-                    "received",
-                    "queued",
-                    "sending",
-                    "sent",
-                    "delivered",
-                    "undelivered",
-                    "failed",
-                    "blocked",
-                ],
-            },
+            "status": enum(MESSAGE_STATUSES),
             "error_code": nullable(INT),
             "error_message": nullable(STR),
             "provider_sid": nullable(STR),
@@ -133,13 +128,13 @@ SCHEMAS: dict[str, Any] = {
             "id": INT,
             "name": STR,
             "keywords": {"type": "array", "items": STR},
-            "match": {"type": "string", "enum": ["exact", "first_word", "phrase", "regex"]},
+            "match": enum(MATCH_TYPES),
             "fuzzy": BOOL,
             "threshold": {"type": "number"},
             "priority": INT,
             "enabled": BOOL,
             "reply": STR,
-            "action": {"type": "string", "enum": ["reply", "handoff", "reply_handoff"]},
+            "action": enum(ACTIONS),
             "created_at": DATETIME,
             "updated_at": DATETIME,
         }
@@ -150,13 +145,13 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "name": {"type": "string", "minLength": 1, "maxLength": 120},
             "keywords": {"type": "array", "items": STR, "minItems": 1, "maxItems": 100},
-            "match": {"type": "string", "enum": ["exact", "first_word", "phrase", "regex"]},
+            "match": enum(MATCH_TYPES),
             "fuzzy": BOOL,
             "threshold": {"type": "number", "minimum": 50, "maximum": 100},
             "priority": {"type": "integer", "minimum": -1000000, "maximum": 1000000},
             "enabled": BOOL,
             "reply": {"type": "string", "maxLength": 1600},
-            "action": {"type": "string", "enum": ["reply", "handoff", "reply_handoff"]},
+            "action": enum(ACTIONS),
         },
     },
     "RuleMatch": obj(
@@ -166,12 +161,12 @@ SCHEMAS: dict[str, Any] = {
         {
             "kind": {
                 "type": "string",
-                "enum": ["opt_out", "opt_in", "help", "rule", "human", "fallback", "silent"],
+                "enum": [str(kind) for kind in DecisionKind],
             },
             "normalized": STR,
             "replies": {"type": "array", "items": STR},
             "handoff": BOOL,
-            "consent": nullable({"type": "string", "enum": ["opt_out", "opt_in"]}),
+            "consent": nullable(enum(CONSENT_ACTIONS)),
             "consent_source": nullable({"type": "string", "enum": ["keyword", "plain_language"]}),
             "match": nullable(ref("RuleMatch")),
             "runners_up": {"type": "array", "items": ref("RuleMatch")},
@@ -272,7 +267,7 @@ PATHS: dict[str, Any] = {
                     "type": "object",
                     "additionalProperties": False,
                     "properties": {
-                        "status": {"type": "string", "enum": ["bot", "pending", "open", "resolved"]},
+                        "status": enum(CONVERSATION_STATUSES),
                         "assignee_id": nullable({"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
                     },
                 }

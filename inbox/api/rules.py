@@ -9,22 +9,20 @@ from sqlalchemy import select
 
 from bot import ConversationState, Decision
 from inbox import resources
-from inbox.actions.rules import RULE_FIELDS, InvalidRule, create_rule, delete_rule, update_rule
+from inbox.actions.rules import (
+    RULE_DEFAULTS,
+    RULE_FIELDS,
+    InvalidRule,
+    create_rule,
+    delete_rule,
+    update_rule,
+)
 from inbox.api import bp
 from inbox.api.errors import ApiError, invalid, not_found
 from inbox.api.params import decode_cursor, encode_cursor, is_id, json_body, limit, text_field
 from inbox.db import get_session
 from inbox.models import KeywordRule
 
-DEFAULTS: dict[str, Any] = {
-    "match": "first_word",
-    "fuzzy": True,
-    "threshold": 85.0,
-    "priority": 0,
-    "enabled": True,
-    "reply": "",
-    "action": "reply",
-}
 _TYPES: dict[str, tuple[type, ...]] = {
     "name": (str,),
     "keywords": (list,),
@@ -94,7 +92,7 @@ def list_rules() -> Response:
 def create_rule_view() -> tuple[Response, int]:
     """Create a rule (admins)."""
     _require_admin()
-    values = {**DEFAULTS, **_typed_fields(json_body())}
+    values = {**RULE_DEFAULTS, **_typed_fields(json_body())}
     for required in ("name", "keywords"):
         if required not in values:
             raise invalid(required, "is required")

@@ -48,6 +48,10 @@ def test_create_user_errors_are_clear(runner: FlaskCliRunner) -> None:
     assert duplicate.exit_code != 0 and "already exists" in duplicate.output
     bad_role = runner.invoke(args=["create-user", "b@example.com", "--role", "boss"])
     assert bad_role.exit_code != 0
+    for args in (["c\x00@example.com"], ["d@example.com", "--name", "Ada\x00"], ["e@exa\nmple.com"]):
+        result = runner.invoke(args=["create-user", *args])
+        assert result.exit_code == 1, result.output  # a clear CLI error, not a traceback
+        assert "Error:" in result.output
 
 
 def test_create_token_prints_a_working_token_on_the_last_line(runner: FlaskCliRunner, app: Flask) -> None:
