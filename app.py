@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from inbox import api, cli, config, db, events, health, outbox, webhooks
+from inbox import api, cli, config, db, events, health, outbox, web, webhooks
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -23,6 +23,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     outbox.init_app(app)
     webhooks.init_app(app)
     api.init_app(app)
+    web.init_app(app)
     health.init_app(app)
     cli.init_app(app)
     return app

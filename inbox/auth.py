@@ -1,4 +1,4 @@
-"""Who is calling: password hashing, hashed Bearer tokens, Flask-Login wiring."""
+"""Who is calling: password hashing, hashed Bearer tokens, Flask-Login wiring, the CSRF guard."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, request
 from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,7 @@ from inbox.models import ApiToken, User
 TOKEN_PREFIX = "td_"
 _hasher = PasswordHasher()
 login_manager = LoginManager()
+csrf = CSRFProtect()  # forms and the session-authenticated API; Bearer tokens are not ambient, so exempt
 
 
 def hash_password(password: str) -> str:
@@ -30,6 +32,14 @@ def check_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_needs_rehash(password_hash: str) -> bool:
+    """Whether a hash was made with weaker parameters than today's (rehashed on the next login)."""
+    try:
+        return _hasher.check_needs_rehash(password_hash)
+    except InvalidHashError:
         return False
 
 

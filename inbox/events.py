@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from inbox import resources
-from inbox.models import Conversation, Message
+from inbox.models import Contact, Conversation, Message, Note
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,16 @@ def notify_conversation_updated(session: Session, conv: Conversation) -> None:
     pending.append(("conversation.updated", build))
 
 
+def notify_note_created(session: Session, note: Note) -> None:
+    """Queue note.created for after commit."""
+    _queue(session, "note.created", lambda: resources.note(note))
+
+
+def notify_contact_updated(session: Session, contact: Contact) -> None:
+    """Queue contact.updated for after commit."""
+    _queue(session, "contact.updated", lambda: resources.contact_brief(contact))
+
+
 def on_commit(session: Session, key: str, callback: Callable[[], None]) -> None:
     """Run callback once after the current transaction commits (dropped on rollback)."""
     session.info.setdefault(_CALLBACKS, {})[key] = callback
@@ -108,14 +118,43 @@ def emit(name: str, payload: dict[str, Any]) -> None:
         listener(name, payload)
 
 
+def emit_presence(name: str, payload: dict[str, Any], skip_sid: str | None = None) -> None:
+    """Send a presence event (typing, viewing): not a stored change, so it needs no commit."""
+    try:
+        socketio.emit(name, payload, to=STAFF_ROOM, skip_sid=skip_sid)
+    except Exception:
+        log.exception("could not emit %s", name)
+    for listener in list(listeners):
+        listener(name, payload)
+
+
 def init_app(app: Flask) -> None:
     """Attach Socket.IO (through Redis when REDIS_URL is set, so several processes share one inbox)."""
     socketio.init_app(
         app,
         message_queue=app.config.get("REDIS_URL"),
         async_mode="threading",
-        cors_allowed_origins=[app.config["PUBLIC_URL"]],
+        cors_allowed_origins=allowed_origin(app.config["PUBLIC_URL"]),
     )
     from inbox import sockets
 
-    sockets.register(socketio)
+    sockets.register(socketio, app)
+
+
+def allowed_origin(public_url: str) -> Callable[[str, dict[str, Any]], bool]:
+    """Browsers may connect from PUBLIC_URL or from the host they loaded the page from, nowhere else.
+
+    The session cookie rides along on a cross-site WebSocket, so the Origin check is what stops
+    another site from opening the inbox's socket in a logged-in agent's browser.
+    """
+    public = public_url.rstrip("/")
+
+    def check(origin: str, environ: dict[str, Any]) -> bool:
+        same_host = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
+        forwarded = environ.get("HTTP_X_FORWARDED_PROTO")
+        candidates = {public, same_host}
+        if forwarded:
+            candidates.add(f"{forwarded}://{environ.get('HTTP_HOST', '')}")
+        return origin in candidates
+
+    return check

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from inbox.models import ConsentEvent, Contact, Conversation, KeywordRule, Message, User
+from inbox.models import CannedResponse, ConsentEvent, Contact, Conversation, KeywordRule, Message, Note, User
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -51,6 +51,30 @@ def contact(contact: Contact) -> dict[str, Any]:
         "last_inbound_at": iso(contact.last_inbound_at),
         "consent": [consent_event(e) for e in contact.consent_events],
         "conversation_ids": [c.id for c in contact.conversations],
+        "conversations": [conversation_brief(c) for c in contact.conversations],
+    }
+
+
+def conversation_brief(conv: Conversation) -> dict[str, Any]:
+    """A conversation as it appears in its contact's history."""
+    return {
+        "id": conv.id,
+        "status": conv.status,
+        "created_at": iso(conv.created_at),
+        "resolved_at": iso(conv.resolved_at),
+        "last_message_at": iso(conv.last_message_at),
+    }
+
+
+def message_preview(msg: Message | None) -> dict[str, Any] | None:
+    """The last message of a conversation, as the inbox list shows it."""
+    if msg is None:
+        return None
+    return {
+        "body": msg.body,
+        "direction": msg.direction,
+        "sender": msg.sender,
+        "created_at": iso(msg.created_at),
     }
 
 
@@ -90,6 +114,23 @@ def message(msg: Message) -> dict[str, Any]:
         "sent_at": iso(msg.sent_at),
         "delivered_at": iso(msg.delivered_at),
     }
+
+
+def note(note: Note) -> dict[str, Any]:
+    """A private note resource."""
+    return {
+        "id": note.id,
+        "conversation_id": note.conversation_id,
+        "contact_id": note.contact_id,
+        "author": user_brief(note.author),
+        "body": note.body,
+        "created_at": iso(note.created_at),
+    }
+
+
+def canned_response(canned: CannedResponse) -> dict[str, Any]:
+    """A canned response resource."""
+    return {"id": canned.id, "shortcut": canned.shortcut, "body": canned.body}
 
 
 def rule(rule: KeywordRule) -> dict[str, Any]:

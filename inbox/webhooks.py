@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request
 
 from inbox.actions.delivery import update_delivery_status
-from inbox.actions.receive import receive_message
+from inbox.actions.receive import ReceiveResult, receive_message
 from inbox.botconfig import BotCache
 from inbox.db import get_session
 from sms.phone import InvalidAddress, normalize_address
@@ -53,16 +54,24 @@ def bad_webhook(error: Exception) -> tuple[Response, int]:
 def inbound_sms() -> Response | tuple[Response, int]:
     """Twilio posts each inbound SMS/MMS here: store it, let the bot answer through the outbox."""
     try:
-        inbound = parse_inbound(request.form)
-        sender = normalize_address(inbound.from_, current_app.config["DEFAULT_REGION"])
+        result = receive_form(request.form)
     except (InvalidWebhook, InvalidAddress) as error:
         return bad_webhook(error)
+    if result.duplicate:
+        log.info("duplicate MessageSid %s ignored", request.form.get("MessageSid"))
+    return twiml(twiml_empty())
+
+
+def receive_form(form: Mapping[str, str]) -> ReceiveResult:
+    """Parse an inbound-message form as Twilio posts it and receive it (the phone simulator uses this too).
+
+    Raises InvalidWebhook or InvalidAddress when the form cannot be used.
+    """
+    inbound = parse_inbound(form)
+    sender = normalize_address(inbound.from_, current_app.config["DEFAULT_REGION"])
     session = get_session()
     bot = current_app.extensions["textdesk.bot_cache"].get(session)
-    result = receive_message(session, inbound, sender, bot)
-    if result.duplicate:
-        log.info("duplicate MessageSid %s ignored", inbound.message_sid)
-    return twiml(twiml_empty())
+    return receive_message(session, inbound, sender, bot)
 
 
 @bp.post("/status")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.db import upsert, utcnow
-from inbox.events import notify_conversation_updated
+from inbox.events import notify_contact_updated, notify_conversation_updated
 from inbox.models import ConsentEvent, Contact, Conversation, Message, User
 from sms.phone import Address
 
@@ -94,9 +94,31 @@ def record_opt_in(
 
 
 def _notify_contact_conversations(session: Session, contact: Contact) -> None:
-    """The contact's opted-out flag is part of every open conversation's payload."""
+    """The contact's opted-out flag is part of every open conversation's payload (and of the contact's)."""
+    notify_contact_updated(session, contact)
     open_conversations = session.scalars(
         select(Conversation).where(Conversation.contact_id == contact.id, Conversation.status != "resolved")
     )
     for conv in open_conversations:
         notify_conversation_updated(session, conv)
+
+
+MAX_NAME = 200
+
+
+class InvalidContact(ValueError):
+    """A contact change that cannot be saved."""
+
+
+def rename_contact(session: Session, contact: Contact, name: str | None) -> Contact:
+    """Give a contact a display name (None or blank clears it). Commits."""
+    if name is not None:
+        name = " ".join(name.split())  # one line: a name is shown in lists and titles
+        if len(name) > MAX_NAME:
+            raise InvalidContact(f"must be at most {MAX_NAME} characters")
+        if any(ord(c) < 32 or ord(c) == 127 for c in name):
+            raise InvalidContact("must not contain control characters")
+    contact.name = name or None
+    _notify_contact_conversations(session, contact)
+    session.commit()
+    return contact

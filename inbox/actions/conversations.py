@@ -82,6 +82,15 @@ def agent_reply(session: Session, conversation: Conversation, user: User, body: 
     return message
 
 
+def mark_read(session: Session, conversation: Conversation) -> Conversation:
+    """An agent has seen the conversation: its unread count drops to 0. Commits."""
+    if conversation.unread_count:
+        conversation.unread_count = 0
+        notify_conversation_updated(session, conversation)
+    session.commit()
+    return conversation
+
+
 def send_to_number(session: Session, to: str, body: str, user: User | None, region: str) -> Message:
     """A text to any number through the one send path, threaded into its conversation. Commits."""
     address = normalize_address(to, region)

@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inbox.auth import hash_password, new_token, token_digest
+from inbox.auth import check_password, hash_password, new_token, password_needs_rehash, token_digest
 from inbox.db import utcnow
 from inbox.models import ApiToken, User
 from inbox.models.users import ROLES
@@ -68,3 +68,38 @@ def revoke_token(session: Session, token_or_prefix: str) -> int:
         row.revoked_at = utcnow()
     session.commit()
     return len(rows)
+
+
+# Verifying against this when the email is unknown keeps a failed login as slow as a wrong password,
+# so response times do not reveal which emails have accounts.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (equally slow either way)."""
+    user = find_user(session, email) if email else None
+    if user is None or not user.active:
+        check_password(_DUMMY_HASH, password)
+        return None
+    if not check_password(user.password_hash, password):
+        return None
+    if password_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.commit()
+    return user
+
+
+def set_active(session: Session, user: User, active: bool) -> User:
+    """Deactivate (or reactivate) a user: a deactivated user can neither log in nor use tokens. Commits."""
+    user.active = active
+    session.commit()
+    return user
+
+
+def revoke_token_by_id(session: Session, token_id: int) -> ApiToken | None:
+    """Revoke one token by its row id; returns it, or None when there is no such token. Commits."""
+    row = session.get(ApiToken, token_id)
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.commit()
+    return row

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 PUBLIC_ENDPOINTS = {"api.openapi_document"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 @bp.before_request
@@ -26,8 +28,20 @@ def authenticate() -> None:
     user = auth.request_user()
     if user is None:
         raise ApiError(401, "unauthorized", "a valid Bearer token or a logged-in session is required")
+    if auth.bearer_token() is None and request.method not in SAFE_METHODS:
+        require_csrf_token()
     g.api_user = user
     reject_unknown_query_parameters()
+
+
+def require_csrf_token() -> None:
+    """A session (cookie) caller must prove the request comes from our own page: X-CSRFToken."""
+    try:
+        auth.csrf.protect()
+    except CSRFError as error:
+        raise ApiError(
+            400, "csrf_failed", f"{error.description} Send the page's token as X-CSRFToken."
+        ) from None
 
 
 def reject_unknown_query_parameters() -> None:
@@ -89,7 +103,7 @@ class IdConverter(BaseConverter):
 def init_app(app: Flask) -> None:
     """Register the API and its resources."""
     app.url_map.converters["id"] = IdConverter
-    from inbox.api import contacts, conversations, messages, openapi, rules  # noqa: F401  (routes)
+    from inbox.api import canned, contacts, conversations, messages, openapi, rules, users  # noqa: F401  (routes)
 
     auth.init_app(app)
     app.register_blueprint(bp)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from flask import Response, current_app, jsonify, request
-from sqlalchemy import select
+from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from inbox import resources
+from inbox.actions.contacts import InvalidContact, rename_contact
 from inbox.api import bp
 from inbox.api.errors import invalid, not_found
-from inbox.api.params import decode_cursor, encode_cursor, is_id, limit
+from inbox.api.params import decode_cursor, encode_cursor, is_id, json_body, limit
 from inbox.db import get_session
-from inbox.models import Contact
+from inbox.models import Contact, Message, Note
 from sms.phone import InvalidAddress, normalize_address
 
 
@@ -47,3 +51,80 @@ def get_contact(contact_id: int) -> Response:
     if contact is None:
         raise not_found("contact")
     return jsonify(resources.contact(contact))
+
+
+def _contact(contact_id: int) -> Contact:
+    contact = get_session().get(Contact, contact_id)
+    if contact is None:
+        raise not_found("contact")
+    return contact
+
+
+@bp.patch("/contacts/<id:contact_id>")
+def patch_contact(contact_id: int) -> Response:
+    """Change a contact's display name (null or blank clears it)."""
+    contact = _contact(contact_id)
+    data = json_body()
+    unknown = set(data) - {"name"}
+    if unknown:
+        raise invalid(sorted(unknown)[0], "is not a field you can change")
+    if "name" in data:
+        name = data["name"]
+        if name is not None and not isinstance(name, str):
+            raise invalid("name", "must be a string or null")
+        try:
+            rename_contact(get_session(), contact, name)
+        except InvalidContact as error:
+            raise invalid("name", str(error)) from None
+    return jsonify(resources.contact(contact))
+
+
+# Within one instant, notes sort after messages (a note usually remarks on the text before it).
+_KINDS = {"message": 0, "note": 1}
+
+
+@bp.get("/contacts/<id:contact_id>/timeline")
+def contact_timeline(contact_id: int) -> Response:
+    """The contact's whole history across conversations, messages and private notes, newest first."""
+    contact = _contact(contact_id)
+    page_size = limit()
+    cursor = decode_cursor(3)
+    after: tuple[dt.datetime, int, int] | None = None
+    if cursor is not None:
+        try:
+            at = dt.datetime.fromisoformat(str(cursor[0]))
+        except ValueError:
+            raise invalid("cursor", "is not a cursor this API gave out") from None
+        if at.tzinfo is None or cursor[1] not in _KINDS.values() or not is_id(cursor[2]):
+            raise invalid("cursor", "is not a cursor this API gave out")
+        after = (at, cursor[1], cursor[2])
+    session = get_session()
+    items: list[tuple[tuple[dt.datetime, int, int], dict[str, Any]]] = []
+    sources: list[tuple[str, Any, Any]] = [
+        ("message", Message, selectinload(Message.sender_user)),
+        ("note", Note, selectinload(Note.author)),
+    ]
+    for kind, model, load in sources:
+        query = select(model).where(model.contact_id == contact.id).options(load)
+        if after is not None:
+            query = query.where(_before(model, _KINDS[kind], after))
+        query = query.order_by(model.created_at.desc(), model.id.desc()).limit(page_size + 1)
+        for row in session.scalars(query):
+            shape = resources.message(row) if kind == "message" else resources.note(row)
+            items.append(((row.created_at, _KINDS[kind], row.id), {"type": kind, **shape}))
+    items.sort(key=lambda item: item[0], reverse=True)
+    next_cursor = None
+    if len(items) > page_size:
+        items = items[:page_size]
+        at, kind_rank, row_id = items[-1][0]
+        next_cursor = encode_cursor(at.isoformat(), kind_rank, row_id)
+    return jsonify(data=[shape for _, shape in items], next_cursor=next_cursor)
+
+
+def _before(model: type[Message] | type[Note], rank: int, after: tuple[dt.datetime, int, int]) -> Any:
+    """Rows of one kind that sort strictly before the cursor in (created_at, kind, id) descending order."""
+    at, cursor_rank, cursor_id = after
+    same_instant = (
+        model.id < cursor_id if rank == cursor_rank else (true() if rank < cursor_rank else false())
+    )
+    return or_(model.created_at < at, and_(model.created_at == at, same_instant))

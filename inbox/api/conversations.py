@@ -6,11 +6,13 @@ import datetime as dt
 from typing import Any
 
 from flask import Response, current_app, g, jsonify, request
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from inbox import resources
-from inbox.actions.conversations import ConversationConflict, agent_reply, update_conversation
+from inbox.actions.conversations import ConversationConflict, agent_reply, mark_read, update_conversation
+from inbox.actions.notes import MAX_BODY as MAX_NOTE
+from inbox.actions.notes import InvalidNote, add_note
 from inbox.actions.send import InvalidMessage, is_blocked
 from inbox.api import bp
 from inbox.api.errors import ApiError, invalid, not_found
@@ -20,8 +22,33 @@ from inbox.models import Contact, Conversation, Message, User
 from inbox.models.conversations import STATUSES
 from sms.phone import InvalidAddress, normalize_address
 
+ACTIVE = ("pending", "open")  # someone on the team should be on it
+
+
+def folder_condition(folder: str, user_id: int) -> ColumnElement[bool]:
+    """The conversations of one inbox folder, for a user ("mine" depends on who asks)."""
+    if folder == "needs_agent":
+        return Conversation.status == "pending"
+    if folder == "mine":
+        return and_(Conversation.assignee_id == user_id, Conversation.status.in_(ACTIVE))
+    if folder == "unassigned":
+        return and_(Conversation.assignee_id.is_(None), Conversation.status.in_(ACTIVE))
+    if folder == "open":
+        return Conversation.status.in_(ACTIVE)
+    if folder == "bot":
+        return Conversation.status == "bot"
+    if folder == "resolved":
+        return Conversation.status == "resolved"
+    raise invalid("folder", f"must be one of {', '.join(FOLDERS)}")
+
+
+FOLDERS = ("needs_agent", "mine", "unassigned", "open", "bot", "resolved")
+
 
 def _filtered(query: Select[Conversation]) -> Select[Conversation]:
+    folder = request.args.get("folder")
+    if folder is not None:
+        query = query.where(folder_condition(folder, g.api_user.id))
     status = request.args.get("status")
     if status:
         wanted = status.split(",")
@@ -91,7 +118,65 @@ def list_conversations() -> Response:
     if len(rows) > page_size:
         rows = rows[:page_size]
         next_cursor = encode_cursor(rows[-1].last_message_at.isoformat(), rows[-1].id)
-    return jsonify(data=[resources.conversation(c) for c in rows], next_cursor=next_cursor)
+    previews = last_messages([c.id for c in rows])
+    data = [{**resources.conversation(c), "last_message": previews.get(c.id)} for c in rows]
+    return jsonify(data=data, next_cursor=next_cursor)
+
+
+def last_messages(conversation_ids: list[int]) -> dict[int, dict[str, Any] | None]:
+    """The newest message of each conversation, in one query (for the list's previews)."""
+    if not conversation_ids:
+        return {}
+    newest = (
+        select(func.max(Message.id))
+        .where(Message.conversation_id.in_(conversation_ids))
+        .group_by(Message.conversation_id)
+    )
+    rows = get_session().scalars(select(Message).where(Message.id.in_(newest))).all()
+    return {m.conversation_id: resources.message_preview(m) for m in rows}
+
+
+@bp.get("/inbox/counts")
+def inbox_counts() -> Response:
+    """How many conversations each folder holds, and how many of them have unread texts."""
+    session = get_session()
+    me = g.api_user.id
+    counts = {folder: {"count": 0, "unread": 0} for folder in FOLDERS}
+    # Current conversations are few (they are being worked on): group them in one pass.
+    groups = session.execute(
+        select(
+            Conversation.status,
+            Conversation.assignee_id.is_(None),
+            Conversation.assignee_id == me,
+            Conversation.unread_count > 0,
+            func.count(),
+        )
+        .where(Conversation.status != "resolved")
+        .group_by(
+            Conversation.status,
+            Conversation.assignee_id.is_(None),
+            Conversation.assignee_id == me,
+            Conversation.unread_count > 0,
+        )
+    ).all()
+    for status, unassigned, mine, unread, number in groups:
+        folders = ["bot"] if status == "bot" else ["open"]
+        if status == "pending":
+            folders.append("needs_agent")
+        if status in ACTIVE and unassigned:
+            folders.append("unassigned")
+        if status in ACTIVE and mine:
+            folders.append("mine")
+        for folder in folders:
+            counts[folder]["count"] += number
+            counts[folder]["unread"] += number if unread else 0
+    # Resolved ones pile up forever: count them from the status index alone.
+    resolved_total = session.scalar(select(func.count()).where(Conversation.status == "resolved"))
+    resolved_unread = session.scalar(
+        select(func.count()).where(Conversation.status == "resolved", Conversation.unread_count > 0)
+    )
+    counts["resolved"] = {"count": resolved_total or 0, "unread": resolved_unread or 0}
+    return jsonify(counts)
 
 
 def _conversation(conversation_id: int) -> Conversation:
@@ -161,6 +246,25 @@ def reply_in_conversation(conversation_id: int) -> tuple[Response, int]:
     except ConversationConflict as error:
         raise ApiError(409, error.code, error.message) from None
     return created_or_blocked(message)
+
+
+@bp.post("/conversations/<id:conversation_id>/read")
+def read_conversation(conversation_id: int) -> Response:
+    """The agent has seen the conversation: its unread count drops to 0."""
+    conv = mark_read(get_session(), _conversation(conversation_id))
+    return jsonify(resources.conversation(conv))
+
+
+@bp.post("/conversations/<id:conversation_id>/notes")
+def add_note_view(conversation_id: int) -> tuple[Response, int]:
+    """A private note in the conversation: shown to the team, never sent."""
+    conv = _conversation(conversation_id)
+    body = text_field(json_body(), "body", max_length=MAX_NOTE) or ""
+    try:
+        note = add_note(get_session(), conv, g.api_user, body)
+    except InvalidNote as error:
+        raise invalid("body", str(error)) from None
+    return jsonify(resources.note(note)), 201
 
 
 def created_or_blocked(message: Message) -> tuple[Response, int]:

@@ -9,7 +9,10 @@ from typing import Any
 from flask import Response, jsonify
 
 from bot.rules import ACTIONS, MATCH_TYPES, DecisionKind
+from inbox.actions.notes import MAX_BODY as MAX_NOTE
 from inbox.api import bp
+from inbox.api.conversations import FOLDERS
+from inbox.models.canned import SHORTCUT_PATTERN
 from inbox.models.contacts import CONSENT_ACTIONS, CONSENT_SOURCES
 from inbox.models.conversations import STATUSES as CONVERSATION_STATUSES
 from inbox.models.messages import SENDERS
@@ -82,10 +85,51 @@ SCHEMAS: dict[str, Any] = {
                     "last_inbound_at": nullable(DATETIME),
                     "consent": {"type": "array", "items": ref("ConsentEvent")},
                     "conversation_ids": {"type": "array", "items": INT},
+                    "conversations": {"type": "array", "items": ref("ConversationBrief")},
                 }
             ),
         ]
     },
+    "ConversationBrief": obj(
+        {
+            "id": INT,
+            "status": enum(CONVERSATION_STATUSES),
+            "created_at": DATETIME,
+            "resolved_at": nullable(DATETIME),
+            "last_message_at": DATETIME,
+        }
+    ),
+    "MessagePreview": obj(
+        {
+            "body": STR,
+            "direction": {"type": "string", "enum": ["inbound", "outbound"]},
+            "sender": enum(SENDERS),
+            "created_at": DATETIME,
+        }
+    ),
+    "ConversationListItem": {
+        "allOf": [ref("Conversation"), obj({"last_message": nullable(ref("MessagePreview"))})]
+    },
+    "FolderCount": obj({"count": INT, "unread": INT}),
+    "FolderCounts": obj({folder: ref("FolderCount") for folder in FOLDERS}),
+    "User": {"allOf": [ref("UserBrief"), obj({"active": BOOL})]},
+    "Note": obj(
+        {
+            "id": INT,
+            "conversation_id": INT,
+            "contact_id": INT,
+            "author": nullable(ref("UserBrief")),
+            "body": STR,
+            "created_at": DATETIME,
+        }
+    ),
+    "TimelineItem": {
+        "oneOf": [
+            {"allOf": [obj({"type": {"type": "string", "enum": ["message"]}}), ref("Message")]},
+            {"allOf": [obj({"type": {"type": "string", "enum": ["note"]}}), ref("Note")]},
+        ]
+    },
+    "CannedResponse": obj({"id": INT, "shortcut": STR, "body": STR}),
     "Conversation": obj(
         {
             "id": INT,
@@ -237,6 +281,19 @@ def body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
     return {"required": required, "content": json_content(schema)}
 
 
+FOLDER_HELP = (
+    "needs_agent (pending), mine (assigned to me, pending or open), unassigned (pending or open), "
+    "open (pending or open), bot, resolved"
+)
+CANNED_INPUT: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "shortcut": {"type": "string", "pattern": SHORTCUT_PATTERN},
+        "body": {"type": "string", "minLength": 1, "maxLength": 1600},
+    },
+}
+
 PATHS: dict[str, Any] = {
     "/conversations": {
         "get": {
@@ -244,13 +301,38 @@ PATHS: dict[str, Any] = {
             "summary": "Conversations, most recent activity first",
             "parameters": [
                 query("status", STR, "bot, pending, open or resolved; several comma-separated"),
+                query("folder", enum(FOLDERS), "an inbox folder: " + FOLDER_HELP),
                 query("assignee", STR, "a user id, 'me' or 'none'"),
                 query("phone", STR, "a phone number in any formatting"),
                 query("q", {"type": "string", "maxLength": 200}, "search phone, name and message text"),
                 *PAGING,
             ],
-            "responses": responses(200, "A page of conversations", page_of("Conversation")),
+            "responses": responses(200, "A page of conversations", page_of("ConversationListItem")),
         }
+    },
+    "/inbox/counts": {
+        "get": {
+            "operationId": "inboxCounts",
+            "summary": "How many conversations each inbox folder holds, and how many have unread texts",
+            "responses": responses(200, "Counts per folder", ref("FolderCounts")),
+        }
+    },
+    "/conversations/{conversation_id}/read": {
+        "parameters": [path_id("conversation_id")],
+        "post": {
+            "operationId": "markConversationRead",
+            "summary": "The caller has seen the conversation: unread_count drops to 0",
+            "responses": responses(200, "The conversation", ref("Conversation")),
+        },
+    },
+    "/conversations/{conversation_id}/notes": {
+        "parameters": [path_id("conversation_id")],
+        "post": {
+            "operationId": "addNote",
+            "summary": "A private note: shown to the team, never sent",
+            "requestBody": body(obj({"body": {"type": "string", "minLength": 1, "maxLength": MAX_NOTE}})),
+            "responses": responses(201, "The note", ref("Note")),
+        },
     },
     "/conversations/{conversation_id}": {
         "parameters": [path_id("conversation_id")],
@@ -298,6 +380,68 @@ PATHS: dict[str, Any] = {
             "operationId": "getContact",
             "summary": "One contact with its consent ledger",
             "responses": responses(200, "The contact", ref("Contact")),
+        },
+        "patch": {
+            "operationId": "updateContact",
+            "summary": "Change the contact's display name (null clears it)",
+            "requestBody": body(
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {"name": nullable({"type": "string", "maxLength": 200})},
+                }
+            ),
+            "responses": responses(200, "The contact", ref("Contact")),
+        },
+    },
+    "/contacts/{contact_id}/timeline": {
+        "parameters": [path_id("contact_id")],
+        "get": {
+            "operationId": "contactTimeline",
+            "summary": "The contact's whole history across conversations (messages and notes), newest first",
+            "parameters": PAGING,
+            "responses": responses(200, "A page of the timeline", page_of("TimelineItem")),
+        },
+    },
+    "/me": {
+        "get": {
+            "operationId": "me",
+            "summary": "The user behind the token or session",
+            "responses": responses(200, "The user", ref("UserBrief")),
+        }
+    },
+    "/users": {
+        "get": {
+            "operationId": "listUsers",
+            "summary": "The team, active users first (one page)",
+            "responses": responses(200, "The users", page_of("User")),
+        }
+    },
+    "/canned-responses": {
+        "get": {
+            "operationId": "listCannedResponses",
+            "summary": "Canned responses by shortcut (one page)",
+            "responses": responses(200, "The canned responses", page_of("CannedResponse")),
+        },
+        "post": {
+            "operationId": "createCannedResponse",
+            "summary": "Create a canned response (admins)",
+            "requestBody": body(CANNED_INPUT | {"required": ["shortcut", "body"]}),
+            "responses": responses(201, "The canned response", ref("CannedResponse")),
+        },
+    },
+    "/canned-responses/{canned_id}": {
+        "parameters": [path_id("canned_id")],
+        "patch": {
+            "operationId": "updateCannedResponse",
+            "summary": "Change a canned response (admins)",
+            "requestBody": body(CANNED_INPUT),
+            "responses": responses(200, "The canned response", ref("CannedResponse")),
+        },
+        "delete": {
+            "operationId": "deleteCannedResponse",
+            "summary": "Delete a canned response (admins)",
+            "responses": responses(204, "Deleted", None),
         },
     },
     "/messages": {

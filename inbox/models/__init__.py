@@ -1,20 +1,24 @@
 """The conversation store: one module per aggregate, all on inbox.db.Base."""
 
+from inbox.models.canned import CannedResponse
 from inbox.models.contacts import ConsentEvent, Contact
 from inbox.models.conversations import Conversation
 from inbox.models.messages import EarlyStatusReport, Message
+from inbox.models.notes import Note
 from inbox.models.rules import KeywordRule
 from inbox.models.settings import Setting
 from inbox.models.users import ApiToken, User
 
 __all__ = [
     "ApiToken",
+    "CannedResponse",
     "ConsentEvent",
     "Contact",
     "Conversation",
     "EarlyStatusReport",
     "KeywordRule",
     "Message",
+    "Note",
     "Setting",
     "User",
 ]
