@@ -1,4 +1,4 @@
-"""The demo: useful rules, the default compliance texts and an admin login, seeded once."""
+"""The demo: useful rules, canned responses, the default compliance texts and an admin login, seeded once."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inbox.actions.canned import create_canned
 from inbox.actions.rules import RULE_DEFAULTS, create_rule
 from inbox.actions.users import create_user
 from inbox.botconfig import store_default_settings
@@ -62,6 +63,15 @@ DEMO_RULES: list[dict[str, Any]] = [
 ]
 
 
+DEMO_CANNED = {
+    "hi": "Hi! Thanks for texting us. How can I help?",
+    "hours": "We're open Mon-Fri 9am-6pm and Sat 10am-4pm.",
+    "order": "Could you send me your order number? I'll look it up right away.",
+    "thanks": "Thanks for your patience! Anything else I can help with?",
+    "bye": "Glad I could help. Have a great day!",
+}
+
+
 def seed_demo(session: Session, config: Mapping[str, Any]) -> tuple[str, str] | None:
     """Seed once; returns the admin login created, or None when already seeded."""
     if session.scalar(select(Setting.value).where(Setting.key == SEEDED_KEY)):
@@ -70,6 +80,8 @@ def seed_demo(session: Session, config: Mapping[str, Any]) -> tuple[str, str] | 
     session.commit()
     for rule in DEMO_RULES:
         create_rule(session, {**RULE_DEFAULTS, **rule})
+    for shortcut, body in DEMO_CANNED.items():
+        create_canned(session, shortcut, body)
     _, password = create_user(session, DEMO_ADMIN, "admin", name="Demo admin")
     session.add(Setting(key=SEEDED_KEY, value="1"))
     session.commit()

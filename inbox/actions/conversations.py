@@ -70,10 +70,14 @@ def agent_reply(session: Session, conversation: Conversation, user: User, body: 
         raise ConversationConflict(
             "conversation_resolved", "the conversation is resolved; reopen it to reply"
         )
-    if conversation.status in ("bot", "pending"):
+    if conversation.status == "pending" or (
+        conversation.status == "bot" and conversation.assignee_id is None
+    ):
+        # Whoever answers a waiting customer owns the conversation from then on.
         conversation.status = "open"
-        if conversation.assignee_id is None:
-            conversation.assignee = user
+        conversation.assignee = user
+    elif conversation.status == "bot":
+        conversation.status = "open"
     conversation.unread_count = 0
     message = send_message(
         session, conversation=conversation, body=body, sender="agent", purpose="agent", user=user

@@ -215,3 +215,19 @@ def test_canned_responses_are_read_by_all_and_written_by_admins(
         assert client.patch(path, json=bad, headers=auth_headers(admin)).status_code == 422, bad
     assert client.delete(path, headers=auth_headers(admin)).status_code == 204
     assert call(client, token, "GET", "/api/v1/canned-responses")["data"] == []
+
+
+def test_whoever_answers_a_waiting_customer_owns_the_conversation(
+    client: FlaskClient, session: Session, me: User, token: str
+) -> None:
+    colleague = make_user(session)
+    conv = make_conversation(session, status="pending", assignee=colleague)
+    call(client, token, "POST", f"/api/v1/conversations/{conv.id}/messages", 201, json={"body": "On it"})
+    after = call(client, token, "GET", f"/api/v1/conversations/{conv.id}")
+    assert (after["status"], after["assignee"]["id"]) == ("open", me.id)
+    taken = make_conversation(
+        session, make_contact(session, "+14155550199"), status="open", assignee=colleague
+    )
+    call(client, token, "POST", f"/api/v1/conversations/{taken.id}/messages", 201, json={"body": "Helping"})
+    after = call(client, token, "GET", f"/api/v1/conversations/{taken.id}")
+    assert after["assignee"]["id"] == colleague.id, "an open conversation stays with its owner"
