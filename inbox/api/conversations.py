@@ -143,33 +143,23 @@ def inbox_counts() -> Response:
     me = g.api_user.id
     counts = {folder: {"count": 0, "unread": 0} for folder in FOLDERS}
     # Current conversations are few (they are being worked on): group them in one pass.
+    unread = Conversation.unread_count > 0
     groups = session.execute(
-        select(
-            Conversation.status,
-            Conversation.assignee_id.is_(None),
-            Conversation.assignee_id == me,
-            Conversation.unread_count > 0,
-            func.count(),
-        )
+        select(Conversation.status, Conversation.assignee_id, unread, func.count())
         .where(Conversation.status != "resolved")
-        .group_by(
-            Conversation.status,
-            Conversation.assignee_id.is_(None),
-            Conversation.assignee_id == me,
-            Conversation.unread_count > 0,
-        )
+        .group_by(Conversation.status, Conversation.assignee_id, unread)
     ).all()
-    for status, unassigned, mine, unread, number in groups:
+    for status, assignee_id, has_unread, number in groups:
         folders = ["bot"] if status == "bot" else ["open"]
         if status == "pending":
             folders.append("needs_agent")
-        if status in ACTIVE and unassigned:
+        if status in ACTIVE and assignee_id is None:
             folders.append("unassigned")
-        if status in ACTIVE and mine:
+        if status in ACTIVE and assignee_id == me:
             folders.append("mine")
         for folder in folders:
             counts[folder]["count"] += number
-            counts[folder]["unread"] += number if unread else 0
+            counts[folder]["unread"] += number if has_unread else 0
     # Resolved ones pile up forever: count them from the status index alone.
     resolved_total = session.scalar(select(func.count()).where(Conversation.status == "resolved"))
     resolved_unread = session.scalar(
