@@ -1,0 +1,1 @@
+"""Browser tests: the real server in Debian's Chromium, driven by Playwright."""
