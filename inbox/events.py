@@ -27,6 +27,7 @@ STAFF_ROOM = "staff"  # every logged-in agent and admin
 _PENDING = "textdesk.pending_events"  # (name, builder) queued during the transaction
 _READY = "textdesk.ready_events"  # (name, payload) built in before_commit
 _CALLBACKS = "textdesk.after_commit"  # key -> callable, e.g. waking the outbox
+_CREATED = "textdesk.created_conversations"  # ids of conversations created in this transaction
 
 # Hooks for tests and in-process listeners: called with (name, payload) after each emit.
 listeners: list[Callable[[str, dict[str, Any]], None]] = []
@@ -47,12 +48,15 @@ def notify_message_updated(session: Session, msg: Message) -> None:
 
 
 def notify_conversation_created(session: Session, conv: Conversation) -> None:
-    """Queue conversation.created for after commit."""
+    """Queue conversation.created for after commit (it carries the final state: no update follows it)."""
+    session.info.setdefault(_CREATED, set()).add(id(conv))
     _queue(session, "conversation.created", lambda: resources.conversation(conv))
 
 
 def notify_conversation_updated(session: Session, conv: Conversation) -> None:
     """Queue conversation.updated for after commit (once per conversation per transaction)."""
+    if id(conv) in session.info.get(_CREATED, ()):
+        return  # conversation.created of this transaction is built at commit, so it already says it
     pending = session.info.setdefault(_PENDING, [])
     key = ("conversation.updated", conv)
     if any(getattr(b, "key", None) == key for _, b in pending):
@@ -82,6 +86,7 @@ def on_commit(session: Session, key: str, callback: Callable[[], None]) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _build_payloads(session: Session) -> None:
+    session.info.pop(_CREATED, None)
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
@@ -105,6 +110,7 @@ def _drop_on_rollback(session: Session, previous_transaction: Any) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_READY, None)
     session.info.pop(_CALLBACKS, None)
+    session.info.pop(_CREATED, None)
 
 
 def emit(name: str, payload: dict[str, Any]) -> None:
