@@ -42,6 +42,8 @@ lint: install
 bench: install
 	$(PY) bench/bench_bot.py
 	$(PY) bench/bench_inbound.py
+	$(PY) bench/bench_realtime.py
+	$(PY) bench/bench_inbox_list.py
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache

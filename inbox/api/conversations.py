@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Response, current_app, g, jsonify, request
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from inbox import resources
@@ -19,7 +19,8 @@ from inbox.api.errors import ApiError, invalid, not_found
 from inbox.api.params import decode_cursor, encode_cursor, is_id, json_body, limit, text_field
 from inbox.db import get_session
 from inbox.models import Contact, Conversation, Message, User
-from inbox.models.conversations import STATUSES
+from inbox.models.conversations import STATUSES, UNREAD
+from inbox.search import search_condition
 from sms.phone import InvalidAddress, normalize_address
 
 ACTIVE = ("pending", "open")  # someone on the team should be on it
@@ -76,17 +77,7 @@ def _filtered(query: Select[Conversation]) -> Select[Conversation]:
     if q:
         if len(q) > 200:
             raise invalid("q", "must be at most 200 characters")
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(
-                Conversation.contact.has(
-                    or_(Contact.phone.ilike(pattern, escape="\\"), Contact.name.ilike(pattern, escape="\\"))
-                ),
-                exists().where(
-                    Message.conversation_id == Conversation.id, Message.body.ilike(pattern, escape="\\")
-                ),
-            )
-        )
+        query = query.where(search_condition(get_session(), q))
     return query
 
 
@@ -106,11 +97,10 @@ def list_conversations() -> Response:
             raise invalid("cursor", "is not a cursor this API gave out") from None
         if at.tzinfo is None or not is_id(last_id):
             raise invalid("cursor", "is not a cursor this API gave out")
+        # Written so the bound is an index range (<= at), not only a filter.
         query = query.where(
-            or_(
-                Conversation.last_message_at < at,
-                and_(Conversation.last_message_at == at, Conversation.id < last_id),
-            )
+            Conversation.last_message_at <= at,
+            or_(Conversation.last_message_at < at, Conversation.id < last_id),
         )
     query = query.order_by(Conversation.last_message_at.desc(), Conversation.id.desc()).limit(page_size + 1)
     rows = get_session().scalars(query).all()
@@ -146,7 +136,7 @@ def inbox_counts() -> Response:
     unread = Conversation.unread_count > 0
     groups = session.execute(
         select(Conversation.status, Conversation.assignee_id, unread, func.count())
-        .where(Conversation.status != "resolved")
+        .where(Conversation.status.in_(("bot", *ACTIVE)))
         .group_by(Conversation.status, Conversation.assignee_id, unread)
     ).all()
     for status, assignee_id, has_unread, number in groups:
@@ -160,12 +150,12 @@ def inbox_counts() -> Response:
         for folder in folders:
             counts[folder]["count"] += number
             counts[folder]["unread"] += number if has_unread else 0
-    # Resolved ones pile up forever: count them from the status index alone.
-    resolved_total = session.scalar(select(func.count()).where(Conversation.status == "resolved"))
-    resolved_unread = session.scalar(
-        select(func.count()).where(Conversation.status == "resolved", Conversation.unread_count > 0)
-    )
-    counts["resolved"] = {"count": resolved_total or 0, "unread": resolved_unread or 0}
+    # Resolved ones pile up forever: their total comes from the status index alone, their unread
+    # ones from the partial index of unread conversations, minus the current ones counted above.
+    resolved_total = session.scalar(select(func.count()).where(Conversation.status == "resolved")) or 0
+    all_unread = session.scalar(select(func.count()).select_from(Conversation).where(UNREAD)) or 0
+    current_unread = sum(number for _, _, has_unread, number in groups if has_unread)
+    counts["resolved"] = {"count": resolved_total, "unread": max(0, all_unread - current_unread)}
     return jsonify(counts)
 
 

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 STATUSES = ("bot", "pending", "open", "resolved")
 # The predicate of the partial unique index; upserts must name it literally (see conversation_for_inbound).
 CURRENT = text("status != 'resolved'")
+# The predicate of the partial index of unread conversations (literal, like CURRENT, so planners match it).
+UNREAD = text("unread_count > 0")
 
 
 class Conversation(Base):
@@ -32,14 +34,20 @@ class Conversation(Base):
             sqlite_where=CURRENT,
             postgresql_where=CURRENT,
         ),
-        Index("ix_conversations_status_last_message_at", "status", "last_message_at"),
+        # The folders: status ones read (status, last_message_at, id) in list order, agent ones lead
+        # with the assignee; counts read only the conversations with unread texts.
+        Index("ix_conversations_status_last_message_at_id", "status", "last_message_at", "id"),
+        Index(
+            "ix_conversations_assignee_id_status_last_message_at", "assignee_id", "status", "last_message_at"
+        ),
+        Index("ix_conversations_unread", "unread_count", sqlite_where=UNREAD, postgresql_where=UNREAD),
         Index("ix_conversations_last_message_at_id", "last_message_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="bot")
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     bot_misses: Mapped[int] = mapped_column(default=0)
     unread_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
