@@ -79,6 +79,22 @@ def notify_contact_updated(session: Session, contact: Contact) -> None:
     _queue(session, "contact.updated", lambda: resources.contact_brief(contact))
 
 
+def notify_user_deactivated(session: Session, user_id: int) -> None:
+    """After commit, close the user's open sockets in every process: a deactivated user hears nothing more."""
+
+    def disconnect() -> None:
+        from flask import current_app
+
+        from inbox.sockets import disconnect_user
+
+        try:
+            disconnect_user(current_app._get_current_object(), user_id)  # type: ignore[attr-defined]
+        except Exception:  # the change is committed; a socket layer problem must not undo it
+            log.exception("could not disconnect user %s", user_id)
+
+    on_commit(session, f"disconnect-user:{user_id}", disconnect)
+
+
 def on_commit(session: Session, key: str, callback: Callable[[], None]) -> None:
     """Run callback once after the current transaction commits (dropped on rollback)."""
     session.info.setdefault(_CALLBACKS, {})[key] = callback

@@ -27,6 +27,14 @@ class Presence(Protocol):
         """Who views a conversation now, each user once."""
         ...
 
+    def connected(self, sid: str, user_id: int, is_connected: bool) -> None:
+        """Record that a socket of a user opened (True) or closed (False)."""
+        ...
+
+    def sockets_of(self, user_id: int) -> set[str]:
+        """Every open socket of a user, in every process."""
+        ...
+
 
 def _unique_users(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: dict[int, dict[str, Any]] = {}
@@ -41,6 +49,7 @@ class MemoryPresence:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_sid: dict[str, tuple[int, dict[str, Any], float]] = {}
+        self._sockets: dict[int, set[str]] = {}
 
     def view(self, sid: str, user: dict[str, Any], conversation_id: int | None) -> set[int]:
         """Record what sid views now; returns the conversations whose viewer list changed."""
@@ -61,6 +70,20 @@ class MemoryPresence:
                 del self._by_sid[sid]
             users = [user for conv, user, _ in self._by_sid.values() if conv == conversation_id]
         return _unique_users(users)
+
+    def connected(self, sid: str, user_id: int, is_connected: bool) -> None:
+        """Record that a socket of a user opened (True) or closed (False)."""
+        with self._lock:
+            sockets = self._sockets.setdefault(user_id, set())
+            if is_connected:
+                sockets.add(sid)
+            else:
+                sockets.discard(sid)
+
+    def sockets_of(self, user_id: int) -> set[str]:
+        """Every open socket of a user."""
+        with self._lock:
+            return set(self._sockets.get(user_id, ()))
 
 
 class RedisPresence:
@@ -96,6 +119,19 @@ class RedisPresence:
         if previous is not None:
             changed.add(previous)
         return changed
+
+    def connected(self, sid: str, user_id: int, is_connected: bool) -> None:
+        """Record that a socket of a user opened (True) or closed (False)."""
+        key = f"{self._prefix}:user:{user_id}:sockets"
+        if is_connected:
+            self._redis.sadd(key, sid)
+        else:
+            self._redis.srem(key, sid)
+
+    def sockets_of(self, user_id: int) -> set[str]:
+        """Every open socket of a user, in every process."""
+        members = self._redis.smembers(f"{self._prefix}:user:{user_id}:sockets")
+        return {m.decode() if isinstance(m, bytes) else str(m) for m in members}
 
     def viewers(self, conversation_id: int) -> list[dict[str, Any]]:
         """Who views a conversation now, each user once (expired entries are dropped on the way)."""

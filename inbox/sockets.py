@@ -18,7 +18,7 @@ from inbox import resources
 from inbox.api.params import is_id
 from inbox.auth import user_for_token
 from inbox.db import get_session
-from inbox.events import STAFF_ROOM, emit_presence
+from inbox.events import STAFF_ROOM, emit_presence, socketio
 from inbox.presence import Presence, make_presence
 
 # sid -> the user on that connection (sids belong to this process).
@@ -64,6 +64,7 @@ def register(socketio: SocketIO, app: Flask) -> None:
             return False
         with _users_lock:
             _users[request.sid] = resources.user_brief(user) or {}  # type: ignore[attr-defined]
+        _presence(app).connected(request.sid, user.id, True)  # type: ignore[attr-defined]
         join_room(STAFF_ROOM)
         return True
 
@@ -74,6 +75,7 @@ def register(socketio: SocketIO, app: Flask) -> None:
         with _users_lock:
             user = _users.pop(sid, None)
         if user is not None:
+            _presence(app).connected(sid, user["id"], False)
             _announce(app, _presence(app).view(sid, user, None))
 
     @socketio.on("viewing")
@@ -99,3 +101,9 @@ def register(socketio: SocketIO, app: Flask) -> None:
             return {"ok": False, "error": "conversation_id must be a conversation id"}
         emit_presence("presence.typing", {"conversation_id": conversation_id, "user": user}, skip_sid=sid)
         return {"ok": True}
+
+
+def disconnect_user(app: Flask, user_id: int) -> None:
+    """Close every open socket of a user, in every process (through the message queue when there is one)."""
+    for sid in _presence(app).sockets_of(user_id):
+        socketio.server.disconnect(sid)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from inbox.auth import check_password, hash_password, new_token, password_needs_rehash, token_digest
 from inbox.db import utcnow
+from inbox.events import notify_user_deactivated
 from inbox.models import ApiToken, User
 from inbox.models.users import ROLES
 
@@ -90,8 +91,10 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 def set_active(session: Session, user: User, active: bool) -> User:
-    """Deactivate (or reactivate) a user: a deactivated user can neither log in nor use tokens. Commits."""
+    """Deactivate (or reactivate) a user: no login, no tokens, and their open sockets close. Commits."""
     user.active = active
+    if not active:
+        notify_user_deactivated(session, user.id)
     session.commit()
     return user
 

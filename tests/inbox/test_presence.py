@@ -13,7 +13,9 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from inbox import presence
+from inbox.actions.users import set_active
 from inbox.events import socketio
+from inbox.models import User
 from inbox.presence import MemoryPresence, RedisPresence
 from tests.factories import make_token, make_user
 from tests.web.conftest import log_in
@@ -115,3 +117,25 @@ def test_redis_presence_is_shared_between_processes(redis_url: str, monkeypatch:
     later = presence.time.time() + presence.TTL_SECONDS + 1
     monkeypatch.setattr(presence.time, "time", lambda: later)
     assert process_a.viewers(9) == [], "a crashed process's viewers expire"
+
+
+def test_deactivating_a_user_closes_their_open_sockets(app: Flask, session: Session) -> None:
+    ana, ana_user = connect(app, session, "Ana")
+    bo, _ = connect(app, session, "Bo")
+    user = session.get(User, ana_user["id"])
+    assert user is not None
+    with app.app_context():  # as in the admin view's request
+        set_active(session, user, False)
+    assert not ana.is_connected(), "a deactivated agent must stop receiving customers' texts at once"
+    assert bo.is_connected()
+    bo.disconnect()
+
+
+def test_redis_presence_knows_every_socket_of_a_user(redis_url: str) -> None:
+    prefix = f"textdesk-test:{uuid.uuid4().hex}"
+    process_a, process_b = RedisPresence(redis_url, prefix), RedisPresence(redis_url, prefix)
+    process_a.connected("sid-a", 7, True)
+    process_b.connected("sid-b", 7, True)
+    assert process_a.sockets_of(7) == {"sid-a", "sid-b"}
+    process_b.connected("sid-b", 7, False)
+    assert process_a.sockets_of(7) == {"sid-a"}

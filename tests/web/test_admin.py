@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inbox.events import socketio
 from inbox.models import CannedResponse, User
 from tests.factories import auth_headers
 from tests.web.conftest import csrf_token, log_in
@@ -71,9 +72,13 @@ def test_a_deactivated_agent_loses_page_and_token_access(
 ) -> None:
     agent_client = client.application.test_client()
     log_in(agent_client, agent.email)
+    agent_socket = socketio.test_client(client.application, flask_test_client=agent_client)
+    assert agent_socket.is_connected()
     token = log_in(client, admin.email)
     client.post(f"/admin/users/{agent.id}/active", data={"active": "0", "csrf_token": token})
     assert agent_client.get("/").status_code == 302
+    assert not agent_socket.is_connected(), "their open inbox stops receiving at once"
+    assert not socketio.test_client(client.application, flask_test_client=agent_client).is_connected()
     refused_self = client.post(f"/admin/users/{admin.id}/active", data={"active": "0", "csrf_token": token})
     assert refused_self.status_code == 302
     session.refresh(admin)
