@@ -305,20 +305,40 @@ class Result:
         return percentile(self.latencies_ms, 0.5)
 
 
-def signed_form(seq: int, marker: str, exchange: str) -> tuple[dict[str, str], str]:
-    """The inbound webhook number seq (from a new customer, +1 415 EXCHANGE seq) and its signature."""
+def signed_form(
+    seq: int, marker: str, exchange: str, customer: int | None = None, body: str | None = None
+) -> tuple[dict[str, str], str]:
+    """Inbound webhook number seq from customer +1 415 EXCHANGE <customer> (default: seq, a new one)."""
     sid = "SM" + uuid.uuid4().hex
     form = {
         "MessageSid": sid,
         "SmsSid": sid,
         "AccountSid": "AC" + "0" * 32,
-        "From": f"+1415{exchange}{seq:04d}",
+        "From": f"+1415{exchange}{seq if customer is None else customer:04d}",
         "To": "+15005550006",
-        "Body": f"Where is my order? {marker} #{seq}",
+        "Body": body if body is not None else f"Where is my order? {marker} #{seq}",
         "NumMedia": "0",
         "NumSegments": "1",
     }
     return form, compute_signature(AUTH_TOKEN, f"{PUBLIC_URL}/webhooks/twilio/sms", form)
+
+
+def open_ongoing_conversations(base: str, token: str, count: int, marker: str, exchange: str) -> None:
+    """--ongoing: customers 0..count-1 ask for a person, and an agent takes each conversation (open:
+    the bot stays silent, so each later text is one message.created and one conversation.updated)."""
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {token}"
+    for customer in range(count):
+        form, signature = signed_form(-1, marker, exchange, customer, body="AGENT")
+        response = http.post(
+            f"{base}/webhooks/twilio/sms", data=form, headers={"X-Twilio-Signature": signature}, timeout=30
+        )
+        if response.status_code != 200:
+            raise BenchError(f"opening conversation {customer} answered {response.status_code}")
+    me = http.get(f"{base}/api/v1/me", timeout=30).json()["id"]
+    pending = http.get(f"{base}/api/v1/conversations?folder=needs_agent&limit=200", timeout=30).json()["data"]
+    for conversation in pending:
+        http.patch(f"{base}/api/v1/conversations/{conversation['id']}", json={"assignee_id": me}, timeout=30)
 
 
 def start_clients(args: argparse.Namespace, urls: list[str], token: str, marker: str) -> list[ClientProcess]:
@@ -391,6 +411,8 @@ def run_scenario(
             server.start(args.server, per_process + 32, env)
         for server in servers:
             server.wait_ready()
+        if args.ongoing:
+            open_ongoing_conversations(servers[0].base, token, args.ongoing, marker, exchange)
         clients = start_clients(args, [s.base for s in servers], token, marker)
         wait_connected(clients)
         time.sleep(0.5)
@@ -402,7 +424,8 @@ def run_scenario(
         cpu_start = sum(s.cpu() for s in servers)
         client_cpu_start = sum(cpu_seconds(c.process.pid) for c in clients)
         for seq in range(total):
-            form, signature = signed_form(seq, marker, exchange)
+            customer = seq % args.ongoing if args.ongoing else None
+            form, signature = signed_form(seq, marker, exchange, customer)
             start = time.time()
             response = http.post(target, data=form, headers={"X-Twilio-Signature": signature}, timeout=30)
             elapsed = time.time() - start
@@ -521,6 +544,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         or "redis://127.0.0.1:6379/15",
     )
     parser.add_argument("--server", choices=("gunicorn", "werkzeug"), default="gunicorn")
+    parser.add_argument(
+        "--ongoing",
+        type=int,
+        default=0,
+        help="texts from this many customers whose conversations an agent has open (the bot is silent), "
+        "instead of a new customer each time",
+    )
     parser.add_argument(
         "--outbox",
         choices=("thread", "off"),
