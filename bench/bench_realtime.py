@@ -1,4 +1,7 @@
-"""Realtime latency: a signed inbound webhook arriving → its message.created reaching 200 Socket.IO agents.
+"""Realtime latency: a signed inbound webhook arriving → its text reaching 200 Socket.IO agents.
+
+"Reaching" is the first event that shows the text: its message.created, or for a new customer the
+conversation.created whose last_message it is (the inbox row shows the text from that event on).
 
 Scenarios, each on freshly started real server processes sharing one database (a fresh temporary SQLite
 file, or --database-url):
@@ -486,7 +489,7 @@ def report(result: Result, args: argparse.Namespace) -> None:
     )
     missing = result.expected - len(result.latencies_ms)
     say(
-        f"  webhook → message.created at each client   {summary(result.latencies_ms)}   "
+        f"  webhook → text shown at each client        {summary(result.latencies_ms)}   "
         f"({len(result.latencies_ms)} deliveries, {missing} missing, {result.disconnects} disconnects)"
     )
     if s.processes > 1:

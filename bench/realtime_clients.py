@@ -2,9 +2,10 @@
 
 Run by the bench (never by hand): it connects COUNT `socketio.AsyncClient`s over the websocket transport,
 client i to the i-th URL round robin, writes `READY <connected> <failed>` on stdout, records the wall-clock
-time (time.time(), the machine's clock the bench also stamps its POSTs with) at which each client gets each
-inbound `message.created` whose body carries the run's marker, and on `STOP` from stdin writes one JSON
-line: per client its URL index, {sequence number: receive time}, its event and disconnect counts.
+time (time.time(), the machine's clock the bench also stamps its POSTs with) at which each client first
+sees each inbound text carrying the run's marker (its `message.created`, or a `conversation.*` event
+whose `last_message` it is), and on `STOP` from stdin writes one JSON line: per client its URL index,
+{sequence number: receive time}, its event and disconnect counts.
 The API token comes in the environment (BENCH_TOKEN), not on the command line.
 
     BENCH_TOKEN=td_… python bench/realtime_clients.py --marker M --origin O --count N URL [URL ...]
@@ -38,10 +39,18 @@ class Receiver:
     disconnects: int = 0
 
     def on_event(self, name: str, payload: Any) -> None:
-        """Catch-all handler: stamp this run's inbound message.created, count everything."""
+        """Catch-all handler: stamp the first event showing this run's inbound text, count everything.
+
+        That is its message.created, or a conversation event whose last_message is that text (a new
+        conversation's row shows the text from conversation.created on).
+        """
         now = time.time()
         self.events += 1
-        if name != "message.created" or not isinstance(payload, dict):
+        if not isinstance(payload, dict):
+            return
+        if name.startswith("conversation.") and isinstance(payload.get("last_message"), dict):
+            payload = payload["last_message"]
+        elif name != "message.created":
             return
         body = payload.get("body")
         if payload.get("direction") != "inbound" or not isinstance(body, str):

@@ -50,7 +50,7 @@ def notify_message_updated(session: Session, msg: Message) -> None:
 def notify_conversation_created(session: Session, conv: Conversation) -> None:
     """Queue conversation.created for after commit (it carries the final state: no update follows it)."""
     session.info.setdefault(_CREATED, set()).add(id(conv))
-    _queue(session, "conversation.created", lambda: resources.conversation(conv))
+    _queue(session, "conversation.created", lambda: resources.conversation_with_preview(session, conv))
 
 
 def notify_conversation_updated(session: Session, conv: Conversation) -> None:
@@ -63,7 +63,7 @@ def notify_conversation_updated(session: Session, conv: Conversation) -> None:
         return
 
     def build() -> dict[str, Any]:
-        return resources.conversation(conv)
+        return resources.conversation_with_preview(session, conv)
 
     build.key = key  # type: ignore[attr-defined]
     pending.append(("conversation.updated", build))

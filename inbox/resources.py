@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from inbox.models import CannedResponse, ConsentEvent, Contact, Conversation, KeywordRule, Message, Note, User
 
 
@@ -90,6 +93,14 @@ def conversation(conv: Conversation) -> dict[str, Any]:
         "created_at": iso(conv.created_at),
         "resolved_at": iso(conv.resolved_at),
     }
+
+
+def conversation_with_preview(session: Session, conv: Conversation) -> dict[str, Any]:
+    """The conversation resource with its newest message, as the API and events give it."""
+    newest = session.scalar(
+        select(Message).where(Message.conversation_id == conv.id).order_by(Message.id.desc()).limit(1)
+    )
+    return {**conversation(conv), "last_message": message_preview(newest)}
 
 
 def message(msg: Message) -> dict[str, Any]:

@@ -174,7 +174,10 @@ def conversation_with_messages(conv: Conversation) -> dict[str, Any]:
         .order_by(Message.id)
         .options(selectinload(Message.sender_user))
     )
-    return {**resources.conversation(conv), "messages": [resources.message(m) for m in messages]}
+    rows = [resources.message(m) for m in messages]
+    last = rows[-1] if rows else None
+    preview = {k: last[k] for k in ("body", "direction", "sender", "created_at")} if last else None
+    return {**resources.conversation(conv), "last_message": preview, "messages": rows}
 
 
 @bp.get("/conversations/<id:conversation_id>")
@@ -211,7 +214,7 @@ def patch_conversation(conversation_id: int) -> Response:
         update_conversation(get_session(), conv, **changes)
     except ConversationConflict as error:
         raise ApiError(409, error.code, error.message) from None
-    return jsonify(resources.conversation(conv))
+    return jsonify(resources.conversation_with_preview(get_session(), conv))
 
 
 @bp.post("/conversations/<id:conversation_id>/messages")
@@ -232,7 +235,7 @@ def reply_in_conversation(conversation_id: int) -> tuple[Response, int]:
 def read_conversation(conversation_id: int) -> Response:
     """The agent has seen the conversation: its unread count drops to 0."""
     conv = mark_read(get_session(), _conversation(conversation_id))
-    return jsonify(resources.conversation(conv))
+    return jsonify(resources.conversation_with_preview(get_session(), conv))
 
 
 @bp.post("/conversations/<id:conversation_id>/notes")

@@ -107,9 +107,6 @@ SCHEMAS: dict[str, Any] = {
             "created_at": DATETIME,
         }
     ),
-    "ConversationListItem": {
-        "allOf": [ref("Conversation"), obj({"last_message": nullable(ref("MessagePreview"))})]
-    },
     "FolderCount": obj({"count": INT, "unread": INT}),
     "FolderCounts": obj({folder: ref("FolderCount") for folder in FOLDERS}),
     "User": {"allOf": [ref("UserBrief"), obj({"active": BOOL})]},
@@ -140,6 +137,7 @@ SCHEMAS: dict[str, Any] = {
             "unread_count": INT,
             "created_at": DATETIME,
             "resolved_at": nullable(DATETIME),
+            "last_message": nullable(ref("MessagePreview")),
         }
     ),
     "ConversationWithMessages": {
@@ -307,7 +305,7 @@ PATHS: dict[str, Any] = {
                 query("q", {"type": "string", "maxLength": 200}, "search phone, name and message text"),
                 *PAGING,
             ],
-            "responses": responses(200, "A page of conversations", page_of("ConversationListItem")),
+            "responses": responses(200, "A page of conversations", page_of("Conversation")),
         }
     },
     "/inbox/counts": {
