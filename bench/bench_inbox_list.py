@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from alembic import command  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import (  # noqa: E402
     Engine,
@@ -818,7 +819,7 @@ def run(args: argparse.Namespace, url: str) -> None:
             emit(f"== seeding {args.conversations:,} conversations into {backend}")
             plan = seed(engine, args.conversations)
             emit(f"   seeded in {plan.seconds:.1f} s")
-        set_proposed_indexes(engine, not args.without_search_indexes)
+        set_search_indexes(engine, not args.without_search_indexes)
         if backend == "sqlite":
             sqlite_statistics(engine, args.sqlite_analyze)
         handles = read_handles(engine)
@@ -870,100 +871,23 @@ def run(args: argparse.Namespace, url: str) -> None:
     app.extensions["textdesk.db"].dispose()
 
 
-# ---------------------------------------------------------------------------------------------- proposals
-# Migration 0003's search and folder indexes, as DDL: --without-search-indexes drops them (UNDO) to
-# measure the schema from before them; otherwise they are ensured (a no-op on a migrated database).
-
-PG_PROPOSED = (
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX IF NOT EXISTS ix_messages_body_trgm ON messages USING gin (body gin_trgm_ops)",
-    "CREATE INDEX IF NOT EXISTS ix_contacts_phone_trgm ON contacts USING gin (phone gin_trgm_ops)",
-    "CREATE INDEX IF NOT EXISTS ix_contacts_name_trgm ON contacts USING gin (name gin_trgm_ops)",
-)
-SQLITE_PROPOSED = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5("
-    "body, content='messages', content_rowid='id', tokenize='trigram')",
-    "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
-    "CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages BEGIN "
-    "INSERT INTO messages_fts(rowid, body) VALUES (new.id, new.body); END",
-    "CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages BEGIN "
-    "INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.id, old.body); END",
-    "CREATE TRIGGER IF NOT EXISTS messages_fts_update AFTER UPDATE OF body ON messages BEGIN "
-    "INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.id, old.body); "
-    "INSERT INTO messages_fts(rowid, body) VALUES (new.id, new.body); END",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS contacts_fts USING fts5("
-    "phone, name, content='contacts', content_rowid='id', tokenize='trigram')",
-    "INSERT INTO contacts_fts(contacts_fts) VALUES ('rebuild')",
-    "CREATE TRIGGER IF NOT EXISTS contacts_fts_insert AFTER INSERT ON contacts BEGIN "
-    "INSERT INTO contacts_fts(rowid, phone, name) VALUES (new.id, new.phone, new.name); END",
-    "CREATE TRIGGER IF NOT EXISTS contacts_fts_delete AFTER DELETE ON contacts BEGIN "
-    "INSERT INTO contacts_fts(contacts_fts, rowid, phone, name) "
-    "VALUES ('delete', old.id, old.phone, old.name); END",
-    "CREATE TRIGGER IF NOT EXISTS contacts_fts_update AFTER UPDATE OF phone, name ON contacts BEGIN "
-    "INSERT INTO contacts_fts(contacts_fts, rowid, phone, name) "
-    "VALUES ('delete', old.id, old.phone, old.name); "
-    "INSERT INTO contacts_fts(rowid, phone, name) VALUES (new.id, new.phone, new.name); END",
-)
-# Both databases. Conversations by contact: the search's contact half (and the foreign key's own index).
-# The folders: the agent ones lead with assignee_id (it replaces the plain FK index), the status ones get
-# id so the index gives the list's whole ORDER BY (and the keyset bound). Counts: only unread ones.
-BTREE_PROPOSED = (
-    "CREATE INDEX IF NOT EXISTS ix_conversations_contact_id ON conversations (contact_id)",
-    "CREATE INDEX IF NOT EXISTS ix_conversations_assignee_id_status_last_message_at "
-    "ON conversations (assignee_id, status, last_message_at)",
-    "DROP INDEX IF EXISTS ix_conversations_assignee_id",
-    "CREATE INDEX IF NOT EXISTS ix_conversations_status_last_message_at_id "
-    "ON conversations (status, last_message_at, id)",
-    "DROP INDEX IF EXISTS ix_conversations_status_last_message_at",
-    "CREATE INDEX IF NOT EXISTS ix_conversations_unread ON conversations (unread_count) "
-    "WHERE unread_count > 0",
-)
-UNDO_PROPOSED = (
-    "DROP INDEX IF EXISTS ix_messages_body_trgm",
-    "DROP INDEX IF EXISTS ix_contacts_phone_trgm",
-    "DROP INDEX IF EXISTS ix_contacts_name_trgm",
-    "DROP TRIGGER IF EXISTS messages_fts_insert",
-    "DROP TRIGGER IF EXISTS messages_fts_delete",
-    "DROP TRIGGER IF EXISTS messages_fts_update",
-    "DROP TABLE IF EXISTS messages_fts",
-    "DROP TRIGGER IF EXISTS contacts_fts_insert",
-    "DROP TRIGGER IF EXISTS contacts_fts_delete",
-    "DROP TRIGGER IF EXISTS contacts_fts_update",
-    "DROP TABLE IF EXISTS contacts_fts",
-    "DROP INDEX IF EXISTS ix_conversations_contact_id",
-    "DROP INDEX IF EXISTS ix_conversations_assignee_id_status_last_message_at",
-    "DROP INDEX IF EXISTS ix_conversations_status_last_message_at_id",
-    "DROP INDEX IF EXISTS ix_conversations_unread",
-    "DROP INDEX IF EXISTS ix_conversations_status_unread_count",  # an earlier proposal (a planner trap)
-    "CREATE INDEX IF NOT EXISTS ix_conversations_assignee_id ON conversations (assignee_id)",
-    "CREATE INDEX IF NOT EXISTS ix_conversations_status_last_message_at "
-    "ON conversations (status, last_message_at)",
-)
+# ---------------------------------------------------------------------------------------------- schema
 
 
-def set_proposed_indexes(engine: Engine, wanted: bool) -> None:
-    """Create the proposed indexes (and FTS tables), or drop them so the run measures the schema as is."""
-    if wanted:
-        statements = (
-            PG_PROPOSED if engine.dialect.name == "postgresql" else SQLITE_PROPOSED
-        ) + BTREE_PROPOSED
-    else:
-        statements = tuple(
-            s for s in UNDO_PROPOSED if engine.dialect.name == "postgresql" or "_trgm" not in s
-        )
-        if engine.dialect.name == "postgresql":
-            statements = tuple(s for s in statements if "TRIGGER" not in s and "_fts" not in s)
+def set_search_indexes(engine: Engine, wanted: bool) -> None:
+    """Migrate to head (0003's search and folder indexes in place) or back to 0002 (the schema before)."""
     started = time.perf_counter()
-    with engine.begin() as conn:
-        if wanted and engine.dialect.name == "sqlite" and "messages_fts" in inspect(conn).get_table_names():
-            statements = BTREE_PROPOSED  # FTS tables already built (and kept in sync by their triggers)
-        for statement in statements:
-            conn.execute(text(statement))
+    config = migrate.alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        if wanted:
+            command.upgrade(config, "head")
+        else:
+            command.downgrade(config, "0002")
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("ANALYZE"))
-    if wanted:
-        emit(f"   search indexes in place ({time.perf_counter() - started:.1f} s)")
+    emit(f"   schema at {'head' if wanted else '0002'} ({time.perf_counter() - started:.1f} s)")
 
 
 if __name__ == "__main__":

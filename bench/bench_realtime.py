@@ -55,31 +55,13 @@ if str(ROOT) not in sys.path:
 import redis  # noqa: E402
 import requests  # noqa: E402
 
+from inbox.config import ENV_KEYS  # noqa: E402
 from sms.twilio import compute_signature  # noqa: E402
 
 PUBLIC_URL = "https://desk.bench.local"
 AUTH_TOKEN = "bench-realtime-auth-token"
 CLIENTS_SCRIPT = ROOT / "bench" / "realtime_clients.py"
 GOAL_P99_MS = 50.0
-# Textdesk reads these from the environment; the bench sets the ones it wants and drops the rest.
-TEXTDESK_ENV_KEYS = (
-    "DATABASE_URL",
-    "REDIS_URL",
-    "SECRET_KEY",
-    "PUBLIC_URL",
-    "SMS_PROVIDER",
-    "TWILIO_ACCOUNT_SID",
-    "TWILIO_AUTH_TOKEN",
-    "TWILIO_FROM_NUMBER",
-    "TWILIO_MESSAGING_SERVICE_SID",
-    "TWILIO_API_BASE_URL",
-    "BRAND_NAME",
-    "SUPPORT_CONTACT",
-    "DEFAULT_REGION",
-    "OUTBOX_MODE",
-    "HOST",
-    "PORT",
-)
 
 
 def say(line: str = "") -> None:
@@ -253,7 +235,7 @@ def flask_command(env: dict[str, str], *command: str) -> str:
 
 def base_env(database_url: str, outbox: str) -> dict[str, str]:
     """The servers' environment: the caller's, minus any Textdesk setting, plus the bench's."""
-    env = {k: v for k, v in os.environ.items() if k not in TEXTDESK_ENV_KEYS}
+    env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
     env.update(
         DATABASE_URL=database_url,
         PUBLIC_URL=PUBLIC_URL,
