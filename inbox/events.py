@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from flask_socketio import SocketIO
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ _PENDING = "textdesk.pending_events"  # (name, builder) queued during the transa
 _READY = "textdesk.ready_events"  # (name, payload) built in before_commit
 _CALLBACKS = "textdesk.after_commit"  # key -> callable, e.g. waking the outbox
 _CREATED = "textdesk.created_conversations"  # ids of conversations created in this transaction
+_NEW_MESSAGES = "textdesk.new_messages"  # messages created in this transaction (the previews' source)
 
 # Hooks for tests and in-process listeners: called with (name, payload) after each emit.
 listeners: list[Callable[[str, dict[str, Any]], None]] = []
@@ -39,6 +40,7 @@ def _queue(session: Session, name: str, builder: Callable[[], dict[str, Any]]) -
 
 def notify_message_created(session: Session, msg: Message) -> None:
     """Queue message.created for after commit."""
+    session.info.setdefault(_NEW_MESSAGES, []).append(msg)
     _queue(session, "message.created", lambda: resources.message(msg))
 
 
@@ -50,7 +52,7 @@ def notify_message_updated(session: Session, msg: Message) -> None:
 def notify_conversation_created(session: Session, conv: Conversation) -> None:
     """Queue conversation.created for after commit (it carries the final state: no update follows it)."""
     session.info.setdefault(_CREATED, set()).add(id(conv))
-    _queue(session, "conversation.created", lambda: resources.conversation_with_preview(session, conv))
+    _queue(session, "conversation.created", lambda: _conversation_payload(session, conv))
 
 
 def notify_conversation_updated(session: Session, conv: Conversation) -> None:
@@ -63,10 +65,19 @@ def notify_conversation_updated(session: Session, conv: Conversation) -> None:
         return
 
     def build() -> dict[str, Any]:
-        return resources.conversation_with_preview(session, conv)
+        return _conversation_payload(session, conv)
 
     build.key = key  # type: ignore[attr-defined]
     pending.append(("conversation.updated", build))
+
+
+def _conversation_payload(session: Session, conv: Conversation) -> dict[str, Any]:
+    """The conversation with its newest message: no query when a text of this transaction is it (webhooks)."""
+    created_here = [m for m in session.info.get(_NEW_MESSAGES, ()) if m.conversation_id == conv.id]
+    if not created_here:
+        return resources.conversation_with_preview(session, conv)
+    newest = max(created_here, key=lambda m: m.id)
+    return {**resources.conversation(conv), "last_message": resources.message_preview(newest)}
 
 
 def notify_note_created(session: Session, note: Note) -> None:
@@ -81,14 +92,14 @@ def notify_contact_updated(session: Session, contact: Contact) -> None:
 
 def notify_user_deactivated(session: Session, user_id: int) -> None:
     """After commit, close the user's open sockets in every process: a deactivated user hears nothing more."""
+    if not has_app_context():
+        return  # no app, no sockets registry (a script working on the database alone)
+    presence = current_app.extensions["textdesk.presence"]  # the socket registry (inbox.presence)
 
     def disconnect() -> None:
-        from flask import current_app
-
-        from inbox.sockets import disconnect_user
-
         try:
-            disconnect_user(current_app._get_current_object(), user_id)  # type: ignore[attr-defined]
+            for sid in presence.sockets_of(user_id):
+                socketio.server.disconnect(sid)  # through the message queue when the sid is elsewhere
         except Exception:  # the change is committed; a socket layer problem must not undo it
             log.exception("could not disconnect user %s", user_id)
 
@@ -109,6 +120,7 @@ def _build_payloads(session: Session) -> None:
     session.flush()  # ids and defaults must exist before the payload is built
     ready = session.info.setdefault(_READY, [])
     ready.extend((name, build()) for name, build in pending)
+    session.info.pop(_NEW_MESSAGES, None)
 
 
 @event.listens_for(Session, "after_commit")
@@ -127,6 +139,7 @@ def _drop_on_rollback(session: Session, previous_transaction: Any) -> None:
     session.info.pop(_READY, None)
     session.info.pop(_CALLBACKS, None)
     session.info.pop(_CREATED, None)
+    session.info.pop(_NEW_MESSAGES, None)
 
 
 def emit(name: str, payload: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ from inbox import resources
 from inbox.api.params import is_id
 from inbox.auth import user_for_token
 from inbox.db import get_session
-from inbox.events import STAFF_ROOM, emit_presence, socketio
+from inbox.events import STAFF_ROOM, emit_presence
 from inbox.presence import Presence, make_presence
 
 # sid -> the user on that connection (sids belong to this process).
@@ -101,9 +101,3 @@ def register(socketio: SocketIO, app: Flask) -> None:
             return {"ok": False, "error": "conversation_id must be a conversation id"}
         emit_presence("presence.typing", {"conversation_id": conversation_id, "user": user}, skip_sid=sid)
         return {"ok": True}
-
-
-def disconnect_user(app: Flask, user_id: int) -> None:
-    """Close every open socket of a user, in every process (through the message queue when there is one)."""
-    for sid in _presence(app).sockets_of(user_id):
-        socketio.server.disconnect(sid)

@@ -32,6 +32,7 @@ def test_an_inbound_text_emits_created_events_with_resource_payloads(
         ("outbound", "system"),
     ]
     assert all(m["id"] for m in created), "payloads are built after flush, so ids exist"
+    assert conversation["last_message"]["body"] == created[-1]["body"], "the row shows the newest text"
     assert "conversation.updated" not in names, (
         "conversation.created is built at commit: it is the final state"
     )
