@@ -24,12 +24,17 @@ def _user(user_id: int) -> User:
     return user
 
 
+def team_page(**shown: object) -> str:
+    """The Team page, with whatever a form just produced (a new login, a new token, an error)."""
+    people = get_session().scalars(select(User).order_by(User.active.desc(), User.email)).all()
+    return render_template("admin/users.html", users=people, roles=ROLES, **{"created": None, **shown})
+
+
 @bp.get("/users")
 @admin_required
 def users() -> str:
     """The team: everyone who can log in, their role, and their API tokens."""
-    people = get_session().scalars(select(User).order_by(User.active.desc(), User.email)).all()
-    return render_template("admin/users.html", users=people, roles=ROLES, created=None)
+    return team_page()
 
 
 @bp.post("/users")
@@ -47,15 +52,9 @@ def create_user_view() -> tuple[str, int] | BaseResponse:
             name=form.get("name", "").strip(),
         )
     except UserError as error:
-        people = session.scalars(select(User).order_by(User.active.desc(), User.email)).all()
-        return render_template(
-            "admin/users.html", users=people, roles=ROLES, created=None, error=str(error), form=form
-        ), 422
-    people = session.scalars(select(User).order_by(User.active.desc(), User.email)).all()
+        return team_page(error=str(error), form=form), 422
     shown = password if not form.get("password") else None
-    return render_template(
-        "admin/users.html", users=people, roles=ROLES, created={"user": user, "password": shown}
-    ), 201
+    return team_page(created={"user": user, "password": shown}), 201
 
 
 @bp.post("/users/<id:user_id>/active")
@@ -63,7 +62,9 @@ def create_user_view() -> tuple[str, int] | BaseResponse:
 def set_user_active(user_id: int) -> BaseResponse:
     """Deactivate or reactivate a user (never yourself)."""
     user = _user(user_id)
-    active = request.form.get("active") == "1"
+    if request.form.get("active") not in ("0", "1"):
+        abort(400, "active must be 0 or 1")
+    active = request.form["active"] == "1"
     if user.id == current_user.id and not active:
         flash("You cannot deactivate yourself.", "error")
     else:
@@ -80,10 +81,7 @@ def create_token_view(user_id: int) -> tuple[str, int]:
     user = _user(user_id)
     name = request.form.get("name", "").strip()[:120]
     _, token = create_token(session, user, name)
-    people = session.scalars(select(User).order_by(User.active.desc(), User.email)).all()
-    return render_template(
-        "admin/users.html", users=people, roles=ROLES, created=None, new_token={"user": user, "token": token}
-    ), 201
+    return team_page(new_token={"user": user, "token": token}), 201
 
 
 @bp.post("/tokens/<id:token_id>/revoke")

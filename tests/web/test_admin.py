@@ -75,6 +75,8 @@ def test_a_deactivated_agent_loses_page_and_token_access(
     agent_socket = socketio.test_client(client.application, flask_test_client=agent_client)
     assert agent_socket.is_connected()
     token = log_in(client, admin.email)
+    unclear = client.post(f"/admin/users/{agent.id}/active", data={"active": "maybe", "csrf_token": token})
+    assert unclear.status_code == 400 and agent_client.get("/").status_code == 200, "nothing changed"
     client.post(f"/admin/users/{agent.id}/active", data={"active": "0", "csrf_token": token})
     assert agent_client.get("/").status_code == 302
     assert not agent_socket.is_connected(), "their open inbox stops receiving at once"
