@@ -10,22 +10,28 @@ file, or --database-url):
 - one process + Redis: the same through the Redis message queue (what REDIS_URL costs by itself);
 - two processes + Redis: clients split evenly across two servers, every webhook posted to the first.
 
-The clients are `socketio.AsyncClient`s over websockets, run by bench/realtime_clients.py in a few client
-processes. Every webhook carries a sequence number in its body; each client stamps the wall clock when that
-inbound message.created arrives; the bench stamps the same clock just before sending the POST. Each
-text comes from a new customer, so every webhook costs the same: a new conversation, the bot's reply
-and (with --outbox thread, the default) the simulator's two delivery updates, all emitted. Latency
-= receive − send, per client per webhook, so it covers signature check, storing, the bot's decision,
-commit, the emit (and Redis), the fan-out to every socket and the client's own decoding. The first
---warmup webhooks of each scenario are not counted; the next webhook goes --gap seconds after the previous
-one was answered. Prints p50/p99/max per scenario (and per process), how long the POST took, the
-first-to-last spread of each fan-out, the CPU the servers and the clients used per webhook, and a
-comparison. Goal: p99 under 50 ms. Asserts nothing. The clients share the machine's CPUs with the servers
-(a browser would not), so the figures are an upper bound; the load average before the run is printed.
+The servers are gunicorn with its gevent worker, as production runs them (--server gthread: a thread per
+socket instead; werkzeug: `python app.py`). The clients speak Socket.IO over websockets, run by
+bench/realtime_clients.py in a few client processes: by default its light client, the wire protocol over
+aiohttp that decodes only the run's own events, because the clients share the servers' two CPUs and every
+microsecond a client spends per frame lands in the figures (--client socketio: the full
+socketio.AsyncClient, about three times the client CPU). Every webhook carries a sequence number in its
+body; each client stamps the wall clock when that inbound message.created arrives; the bench stamps the
+same clock just before sending the POST. Each text comes from a new customer, so every webhook costs the
+same: a new conversation, the bot's reply and (with --outbox thread, the default) the simulator's two
+delivery updates, all emitted. Latency = receive − send, per client per webhook, so it covers signature
+check, storing, the bot's decision, commit, the emit (and Redis), the fan-out to every socket and the
+client's own decoding. The first --warmup webhooks of each scenario are not counted; the next webhook goes
+--gap seconds after the previous one was answered. Prints p50/p99/max per scenario (and per process), how
+long the POST took, the first-to-last spread of each fan-out, the CPU the servers and the clients used per
+webhook, and a comparison. Goal: p99 under 50 ms. Asserts nothing. The clients share the machine's CPUs
+with the servers (a browser would not), so the figures are an upper bound; the load average before the run
+is printed.
 --database-url must name a database the bench may migrate and write to (users, contacts, texts).
 
     .venv/bin/python bench/bench_realtime.py [--quick] [--clients 200] [--webhooks 100] [--gap 0.05]
-        [--database-url postgresql+psycopg://…] [--redis-url redis://…] [--server gunicorn|werkzeug]
+        [--database-url postgresql+psycopg://…] [--redis-url redis://…]
+        [--server gevent|gthread|werkzeug] [--client light|socketio] [--ongoing N]
 """
 
 from __future__ import annotations
@@ -122,7 +128,7 @@ def process_tree(pid: int) -> list[int]:
 
 @dataclass
 class Server:
-    """One Textdesk server process (gunicorn's gthread worker, or `python app.py`)."""
+    """One Textdesk server process (gunicorn with a gevent or gthread worker, or `python app.py`)."""
 
     name: str
     port: int
@@ -136,9 +142,10 @@ class Server:
 
     def start(self, kind: str, threads: int, env: dict[str, str]) -> None:
         """Start the process, its output going to the log file."""
-        if kind == "gunicorn":
+        if kind in ("gevent", "gthread"):
             gunicorn = str(Path(sys.executable).parent / "gunicorn")
-            command = [gunicorn, "-w", "1", "--threads", str(threads), "--graceful-timeout", "3"]
+            worker = ["-k", "gevent"] if kind == "gevent" else ["--threads", str(threads)]
+            command = [gunicorn, "-w", "1", *worker, "--graceful-timeout", "3"]
             if (
                 "--no-control-socket"
                 in subprocess.run([gunicorn, "--help"], capture_output=True, text=True, check=False).stdout
@@ -335,6 +342,7 @@ def start_clients(args: argparse.Namespace, urls: list[str], token: str, marker:
         count = share + (1 if i < extra else 0)
         command = [sys.executable, str(CLIENTS_SCRIPT), *urls]
         command += ["--count", str(count), "--first", str(first), "--marker", marker, "--origin", PUBLIC_URL]
+        command += ["--kind", args.client]
         process = subprocess.Popen(
             command,
             cwd=ROOT,
@@ -521,6 +529,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--gap", type=float, default=0.05, help="seconds from one answer to the next POST")
     parser.add_argument("--settle", type=float, default=2.0, help="seconds to wait for stragglers")
     parser.add_argument("--client-procs", type=int, default=2, help="processes running the clients")
+    parser.add_argument(
+        "--client",
+        choices=("light", "socketio"),
+        default="light",
+        help="light: the wire protocol over aiohttp; socketio: socketio.AsyncClient (realtime_clients.py)",
+    )
     parser.add_argument("--database-url", help="default: a fresh temporary SQLite file")
     parser.add_argument(
         "--redis-url",
@@ -528,7 +542,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         or os.environ.get("REDIS_URL")
         or "redis://127.0.0.1:6379/15",
     )
-    parser.add_argument("--server", choices=("gunicorn", "werkzeug"), default="gunicorn")
+    parser.add_argument(
+        "--server",
+        choices=("gevent", "gthread", "werkzeug"),
+        default="gevent",
+        help="gunicorn's gevent worker (production, the default), its gthread worker, or `python app.py`",
+    )
     parser.add_argument(
         "--ongoing",
         type=int,
@@ -568,7 +587,8 @@ def main(argv: list[str] | None = None) -> int:
         flask_command(env, "create-user", email, "--role", "admin")
         token = flask_command(env, "create-token", email).strip().splitlines()[-1]
         say(
-            f"Realtime latency: {args.server} (threading mode), {database_url.split(':', 1)[0]} database, "
+            f"Realtime latency: {args.server} ({'gevent' if args.server == 'gevent' else 'threading'} mode), "
+            f"{database_url.split(':', 1)[0]} database, "
             f"outbox {args.outbox}, {args.clients} websocket clients in {args.client_procs} process(es), "
             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before the run"
         )

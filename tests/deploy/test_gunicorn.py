@@ -40,8 +40,14 @@ def flask_cli(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-@pytest.fixture
-def served(database_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+WORKERS = {"gevent": ["-k", "gevent"], "gthread": ["--threads", "4"]}
+
+
+@pytest.fixture(params=sorted(WORKERS))
+def served(
+    database_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """gunicorn serving the app with two workers of the class the parameter names (gevent, gthread)."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -52,7 +58,7 @@ def served(database_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, s
     flask_cli(env, "init-db")
     port = free_port()
     process = subprocess.Popen(
-        [str(GUNICORN), "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}", "app:create_app()"],
+        [str(GUNICORN), "-w", "2", *WORKERS[request.param], "-b", f"127.0.0.1:{port}", "app:create_app()"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

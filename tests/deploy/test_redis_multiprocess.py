@@ -1,8 +1,9 @@
 """Two real gunicorn processes, one database, one Redis: a text posted to A reaches agents connected to B.
 
-Each process is started the way production runs it (gunicorn's gthread worker, whose threads also carry
-the websockets; the sync worker would hang on the first websocket), as two separate servers as if on two
-hosts. Redis carries Socket.IO events between them (REDIS_URL). Needs TEST_REDIS_URL; skipped without it.
+Each process is started the way production runs it (gunicorn's gevent worker, a greenlet per websocket),
+and again with the gthread worker the README also allows (a thread per websocket; the sync worker would
+hang on the first websocket), as two separate servers as if on two hosts. Redis carries Socket.IO events
+between them (REDIS_URL). Needs TEST_REDIS_URL; skipped without it.
 """
 
 from __future__ import annotations
@@ -87,8 +88,11 @@ class Server:
                 self.process.wait(timeout=10)
 
 
-def start_server(name: str, env: dict[str, str], tmp_path: Path) -> Server:
-    """Start `gunicorn 'app:create_app()'` with one gthread worker on a free port."""
+WORKERS = {"gevent": ["-k", "gevent"], "gthread": ["--threads", "16"]}
+
+
+def start_server(name: str, worker: str, env: dict[str, str], tmp_path: Path) -> Server:
+    """Start `gunicorn 'app:create_app()'` with one worker of the given class on a free port."""
     port = free_port()
     log = tmp_path / f"server-{name}.log"
     with log.open("wb") as out:
@@ -97,8 +101,7 @@ def start_server(name: str, env: dict[str, str], tmp_path: Path) -> Server:
                 str(GUNICORN),
                 "-w",
                 "1",
-                "--threads",
-                "16",
+                *WORKERS[worker],
                 "--graceful-timeout",
                 "3",
                 *NO_CONTROL_SOCKET,
@@ -152,8 +155,16 @@ def redis_url() -> str:
     return url
 
 
+@pytest.fixture(params=sorted(WORKERS))
+def worker(request: pytest.FixtureRequest) -> str:
+    """The gunicorn worker class the servers run."""
+    return str(request.param)
+
+
 @pytest.fixture
-def cluster(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[tuple[Server, Server, str]]:
+def cluster(
+    database_url: str, redis_url: str, worker: str, tmp_path: Path
+) -> Iterator[tuple[Server, Server, str]]:
     """Two servers (A, B) on one database and one Redis, and an admin's API token."""
     env = {
         **os.environ,
@@ -169,10 +180,12 @@ def cluster(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[tuple
     token = flask_cli(env, "create-token", email).strip().splitlines()[-1]
     servers: list[Server] = []
     try:
-        servers = [start_server("A", env, tmp_path), start_server("B", env, tmp_path)]
+        servers = [start_server("A", worker, env, tmp_path), start_server("B", worker, env, tmp_path)]
         with showing_output(servers):
             for server in servers:
                 wait_healthy(server)
+                expected = "gevent" if worker == "gevent" else "threading"
+                assert f"Socket.IO async mode: {expected}" in server.output()
         yield servers[0], servers[1], token
     finally:
         for server in servers:
