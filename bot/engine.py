@@ -12,6 +12,9 @@ Order of decision (each step ends the decision when it applies):
 5. a request for a person -> HUMAN (hand-off);
 6. the best matching rule -> RULE;
 7. nothing -> FALLBACK, and after settings.misses_before_handoff misses in a row a hand-off.
+
+Every hand-off acknowledges with handoff_ack, or outside business hours (state.now against
+settings.business_hours) with after_hours_text, which can say when someone will answer ({{ next_open }}).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.compliance import ComplianceHit, detect
+from bot.hours import describe_opening, is_open, next_opening
 from bot.intents import is_human_request
 from bot.matching import KeywordIndex
 from bot.normalize import tokenize
@@ -72,14 +76,22 @@ class Bot:
         return Explanation(decision, matches, hit, human)
 
     def _context(self, state: ConversationState) -> TemplateContext:
+        hours = self.settings.business_hours
+        next_open = ""
+        if state.now is not None and hours.configured and not is_open(hours, state.now):
+            opening = next_opening(hours, state.now)
+            next_open = describe_opening(opening, state.now) if opening else ""
         return TemplateContext(
             contact_name=state.contact_name,
             contact_phone=state.contact_phone,
             brand=self.settings.brand_name,
             support=self.settings.support_contact,
+            next_open=next_open,
         )
 
     def _text(self, key: str, context: TemplateContext) -> tuple[str, ...]:
+        if key == "handoff_ack" and context.next_open:
+            key = "after_hours_text"  # closed now: say when someone will answer
         rendered = self._texts[key].render(context).strip()
         return (rendered,) if rendered else ()
 

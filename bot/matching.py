@@ -446,14 +446,22 @@ class KeywordIndex:
                 _record(best, rule_pos, _Hit(100.0, keyword_pos, keyword))
 
     def _ranked(self, best: dict[int, _Hit]) -> list[RuleMatch]:
-        found = [
+        # Higher priority, then the better match, then the rule higher in the admin's list, then id.
+        ranked = sorted(
+            best.items(),
+            key=lambda item: (
+                -self.rules[item[0]].priority,
+                -item[1].score,
+                self.rules[item[0]].position,
+                self.rules[item[0]].id,
+            ),
+        )
+        return [
             RuleMatch(
                 self.rules[pos].id, self.rules[pos].name, hit.keyword, hit.score, self.rules[pos].priority
             )
-            for pos, hit in best.items()
+            for pos, hit in ranked
         ]
-        found.sort(key=lambda m: (-m.priority, -m.score, m.rule_id))
-        return found
 
     def _exact_hits(
         self, tokens: tuple[str, ...], normalized: str, present: AbstractSet[str], best: dict[int, _Hit]

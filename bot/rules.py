@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
+
+from bot.hours import BusinessHours
 
 MatchType = Literal["exact", "first_word", "phrase", "regex"]
 Action = Literal["reply", "handoff", "reply_handoff"]
@@ -30,6 +33,7 @@ class Rule:
     enabled: bool = True
     reply: str = ""  # template: {{ contact.name }}, {{ contact.first_name | default("there") }}, {{ brand }}
     action: Action = "reply"
+    position: int = 0  # place in the admin's list: breaks ties between equal priority and score
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,8 @@ class BotSettings:
     fallback_text: str = ""
     handoff_ack: str = "Thanks! An agent will reply shortly."
     misses_before_handoff: int = 2
+    after_hours_text: str = ""  # instead of handoff_ack outside business hours; may use {{ next_open }}
+    business_hours: BusinessHours = field(default_factory=BusinessHours)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,7 @@ class ConversationState:
     misses: int = 0  # consecutive texts the bot could not answer
     contact_name: str | None = None
     contact_phone: str = ""
+    now: dt.datetime | None = None  # when the text arrived (aware); business hours need it
 
 
 class DecisionKind(StrEnum):

@@ -1,6 +1,7 @@
 """A tiny, safe template language for bot replies: {{ variable | filter }} and nothing else.
 
-Variables: contact.name, contact.first_name, contact.phone, brand, support.
+Variables: contact.name, contact.first_name, contact.phone, brand, support, next_open (when the desk
+next opens, in the after-hours reply).
 Filters: default("text") (used when the value is empty), upper, lower, title.
 
 There is no evaluation and no attribute access: an expression is parsed by a regular grammar and
@@ -16,7 +17,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-VARIABLES: tuple[str, ...] = ("contact.name", "contact.first_name", "contact.phone", "brand", "support")
+VARIABLES: tuple[str, ...] = (
+    "contact.name",
+    "contact.first_name",
+    "contact.phone",
+    "brand",
+    "support",
+    "next_open",
+)
 FILTERS: tuple[str, ...] = ("default", "upper", "lower", "title")
 
 _EXPR_RE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -32,6 +40,7 @@ class TemplateContext:
     contact_phone: str = ""
     brand: str = ""
     support: str = ""
+    next_open: str = ""  # "tomorrow at 9:00 AM": only set for the after-hours reply
 
     def value(self, variable: str) -> str:
         """The text of one known variable ("" when unknown or missing)."""
@@ -46,6 +55,8 @@ class TemplateContext:
             return self.brand
         if variable == "support":
             return self.support
+        if variable == "next_open":
+            return self.next_open
         return ""
 
 

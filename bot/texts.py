@@ -24,8 +24,16 @@ FALLBACK_TEMPLATE = (
     "Sorry, I didn't catch that. Reply AGENT to reach a person, HELP for help or STOP to opt out."
 )
 HANDOFF_TEMPLATE = "Thanks! An agent will reply shortly."
+AFTER_HOURS_TEMPLATE = "Thanks! We're closed right now; an agent will reply {{ next_open }}."
 
-TEXT_FIELDS: tuple[str, ...] = ("help_text", "stop_text", "start_text", "fallback_text", "handoff_ack")
+TEXT_FIELDS: tuple[str, ...] = (
+    "help_text",
+    "stop_text",
+    "start_text",
+    "fallback_text",
+    "handoff_ack",
+    "after_hours_text",
+)
 
 
 def default_text_templates(support: str = "") -> dict[str, str]:
@@ -36,6 +44,7 @@ def default_text_templates(support: str = "") -> dict[str, str]:
         "start_text": START_TEMPLATE,
         "fallback_text": FALLBACK_TEMPLATE,
         "handoff_ack": HANDOFF_TEMPLATE,
+        "after_hours_text": AFTER_HOURS_TEMPLATE,
     }
 
 

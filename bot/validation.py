@@ -23,7 +23,8 @@ from bot.rules import (
     Rule,
     RuleError,
 )
-from bot.templates import TemplateContext, compile_template
+from bot.templates import TemplateContext, compile_template, render
+from bot.texts import TEXT_FIELDS, effective_text_templates
 
 MAX_NAME_CHARS = 100
 MAX_BROAD_WILDCARDS = 2  # ".*foo.*bar.*" is already cubic on a failing 1,600-character search
@@ -220,7 +221,7 @@ def validate_settings(settings: BotSettings) -> list[RuleError]:
     errors: list[RuleError] = []
     if not settings.brand_name.strip():
         errors.append(RuleError("brand_name", "a brand name is required (HELP/STOP texts must name it)"))
-    for key in ("help_text", "stop_text", "start_text", "fallback_text", "handoff_ack"):
+    for key in TEXT_FIELDS:
         text = getattr(settings, key)
         errors.extend(RuleError(key, problem) for problem in compile_template(text).problems)
         if len(text) > MAX_REPLY_CHARS:
@@ -232,3 +233,36 @@ def validate_settings(settings: BotSettings) -> list[RuleError]:
     elif settings.misses_before_handoff < 1:
         errors.append(RuleError("misses_before_handoff", "must be at least 1"))
     return errors
+
+
+_RATES = re.compile(r"msg\s*(&|and)\s*data\s+rates\s+may\s+apply", re.IGNORECASE)
+_HOW_TO_STOP = re.compile(r"\b(stop|unsubscribe)\b", re.IGNORECASE)
+_HOW_TO_START = re.compile(r"\b(start|unstop)\b", re.IGNORECASE)
+_LABELS = {"help_text": "The HELP text", "stop_text": "The STOP confirmation", "start_text": "The START text"}
+
+
+def settings_warnings(settings: BotSettings) -> list[RuleError]:
+    """What the carriers' rules (CTIA) ask of the compliance texts and a text here misses; never blocking.
+
+    HELP and START name the brand, say how to opt out and carry "Msg&data rates may apply"; the STOP
+    confirmation names the brand and says how to opt back in (it is the last text the customer gets, so
+    rates and opt-out words have nothing left to apply to). The texts are checked as sent: rendered,
+    with the default standing in for an empty field.
+    """
+    context = TemplateContext(brand=settings.brand_name, support=settings.support_contact)
+    texts = effective_text_templates(settings)
+    brand = settings.brand_name.strip().lower()
+    warnings: list[RuleError] = []
+    for key, label in _LABELS.items():
+        rendered = render(texts[key], context)
+        if brand and brand not in rendered.lower():
+            warnings.append(RuleError(key, f"{label} does not name the brand ({settings.brand_name})."))
+        if key == "stop_text":
+            if not _HOW_TO_START.search(rendered):
+                warnings.append(RuleError(key, f"{label} does not say how to opt back in (Reply START)."))
+            continue
+        if not _HOW_TO_STOP.search(rendered):
+            warnings.append(RuleError(key, f"{label} does not say how to opt out (Reply STOP to opt out)."))
+        if not _RATES.search(rendered):
+            warnings.append(RuleError(key, f'{label} does not say "Msg&data rates may apply".'))
+    return warnings

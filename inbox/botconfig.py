@@ -7,6 +7,7 @@ next message in every process, without a restart.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import Bot, BotSettings, Rule
+from bot.hours import parse_hours
 from bot.texts import default_text_templates
 from inbox.models import KeywordRule, Setting
 
@@ -29,6 +31,7 @@ def read_settings(session: Session) -> dict[str, str]:
 def bot_settings(stored: Mapping[str, str], app_config: Mapping[str, Any]) -> BotSettings:
     """BotSettings from stored values, falling back to BRAND_NAME / SUPPORT_CONTACT from the config."""
     misses = stored.get("misses_before_handoff", "")
+    hours, _problems = parse_hours(stored.get("timezone") or "UTC", _json(stored.get("business_hours")))
     return BotSettings(
         brand_name=stored.get("brand_name") or app_config.get("BRAND_NAME") or "Textdesk demo",
         support_contact=stored.get("support_contact") or app_config.get("SUPPORT_CONTACT") or "",
@@ -38,7 +41,16 @@ def bot_settings(stored: Mapping[str, str], app_config: Mapping[str, Any]) -> Bo
         fallback_text=stored.get("fallback_text", ""),
         handoff_ack=stored.get("handoff_ack", ""),
         misses_before_handoff=int(misses) if misses.isdigit() and int(misses) > 0 else 2,
+        after_hours_text=stored.get("after_hours_text", ""),
+        business_hours=hours,  # stored values were validated on the way in; a bad one counts as unset
     )
+
+
+def _json(value: str | None) -> object:
+    try:
+        return json.loads(value) if value else {}
+    except ValueError:
+        return {}
 
 
 def to_bot_rule(row: KeywordRule) -> Rule:
@@ -54,6 +66,7 @@ def to_bot_rule(row: KeywordRule) -> Rule:
         enabled=row.enabled,
         reply=row.reply,
         action=row.action,  # type: ignore[arg-type]
+        position=row.position,
     )
 
 
@@ -118,7 +131,7 @@ class BotCache:
             return bot
         with self._lock:
             if self._bot is None or version != self._version:
-                rows = session.scalars(select(KeywordRule).order_by(KeywordRule.id))
+                rows = session.scalars(select(KeywordRule).order_by(KeywordRule.position, KeywordRule.id))
                 settings = bot_settings(read_settings(session), self._config)
                 self._bot = Bot([to_bot_rule(r) for r in rows], settings)
                 self._version = version

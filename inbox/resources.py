@@ -8,7 +8,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inbox.models import CannedResponse, ConsentEvent, Contact, Conversation, KeywordRule, Message, Note, User
+from inbox.models import (
+    CannedResponse,
+    ConfigChange,
+    ConsentEvent,
+    Contact,
+    Conversation,
+    KeywordRule,
+    Message,
+    Note,
+    User,
+)
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -144,6 +154,20 @@ def canned_response(canned: CannedResponse) -> dict[str, Any]:
     return {"id": canned.id, "shortcut": canned.shortcut, "body": canned.body}
 
 
+def config_change(change: ConfigChange) -> dict[str, Any]:
+    """One recorded change to a rule or the settings."""
+    return {
+        "id": change.id,
+        "at": iso(change.at),
+        "user": user_brief(change.user) if change.user is not None else None,
+        "action": change.action,
+        "rule_id": change.subject_id,
+        "rule_name": change.subject_name,
+        "before": change.before,
+        "after": change.after,
+    }
+
+
 def rule(rule: KeywordRule) -> dict[str, Any]:
     """The keyword rule resource."""
     return {
@@ -157,6 +181,7 @@ def rule(rule: KeywordRule) -> dict[str, Any]:
         "enabled": rule.enabled,
         "reply": rule.reply,
         "action": rule.action,
+        "position": rule.position,
         "created_at": iso(rule.created_at),
         "updated_at": iso(rule.updated_at),
     }

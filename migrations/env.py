@@ -7,16 +7,10 @@ from sqlalchemy import create_engine
 
 import inbox.models  # noqa: F401  (registers every table on Base.metadata)
 from inbox.db import Base
+from inbox.migrate import include_object
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
-    """Autogenerate must leave the search objects alone: they live in migrations only (0003)."""
-    if name and (name.endswith("_trgm") or "_fts" in name):
-        return not reflected
-    return True
 
 
 def run_migrations_offline() -> None:

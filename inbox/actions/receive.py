@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -103,6 +104,7 @@ def receive_message(session: Session, inbound: InboundSms, sender: Address, bot:
         misses=conversation.bot_misses,
         contact_name=contact.name,
         contact_phone=contact.phone,
+        now=now,
     )
     message = Message(
         conversation=conversation,
@@ -136,9 +138,25 @@ def receive_message(session: Session, inbound: InboundSms, sender: Address, bot:
         return ReceiveResult(message=message)
 
     decision = bot.decide(inbound.body, state)
+    message.bot_trace = bot_trace(state, decision)
     replies = _apply_decision(session, conversation, message, decision)
     session.commit()
     return ReceiveResult(message=message, decision=decision, replies=replies)
+
+
+def bot_trace(state: ConversationState, decision: Decision) -> dict[str, Any]:
+    """What the bot saw and decided for one inbound text, kept with it for replays of changed rules."""
+    return {
+        "status": state.status,
+        "opted_out": state.opted_out,
+        "misses": state.misses,
+        "contact_name": state.contact_name,
+        "kind": str(decision.kind),
+        "rule_id": decision.match.rule_id if decision.match else None,
+        "rule_name": decision.match.rule_name if decision.match else None,
+        "replies": list(decision.replies),
+        "handoff": decision.handoff,
+    }
 
 
 def _apply_twilio_opt_out_type(session: Session, contact: Contact, message: Message, kind: str) -> None:

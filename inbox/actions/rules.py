@@ -1,17 +1,19 @@
-"""Keyword rule changes; each one bumps the bot version so every process picks it up."""
+"""Keyword rule changes: each one is recorded (who, when, before → after) and bumps the bot version,
+in the same transaction, so every process answers the next text with the new rules."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import MISSING, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import Rule, RuleError
 from bot.validation import validate_rule
-from inbox.botconfig import bump_version
-from inbox.models import KeywordRule
+from inbox.botconfig import bump_version, to_bot_rule
+from inbox.models import ConfigChange, KeywordRule, User
 
 RULE_FIELDS = ("name", "keywords", "match", "fuzzy", "threshold", "priority", "enabled", "reply", "action")
 # What a new rule gets for the fields it leaves out: the bot's own defaults, so they exist once.
@@ -28,7 +30,20 @@ class InvalidRule(ValueError):
         self.errors = errors
 
 
-def _as_bot_rule(rule_id: int, values: Mapping[str, Any]) -> Rule:
+class InvalidReorder(ValueError):
+    """A new order that does not name every rule exactly once."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did."""
+
+    imported: list[KeywordRule]
+    deleted: int
+
+
+def as_bot_rule(rule_id: int, values: Mapping[str, Any], position: int = 0) -> Rule:
+    """The pure Rule for a set of rule fields (a draft, or a stored rule with changes)."""
     return Rule(
         id=rule_id,
         name=values["name"],
@@ -40,44 +55,165 @@ def _as_bot_rule(rule_id: int, values: Mapping[str, Any]) -> Rule:
         enabled=values["enabled"],
         reply=values["reply"],
         action=values["action"],
+        position=position,
     )
 
 
-def _check(rule_id: int, values: Mapping[str, Any]) -> None:
-    errors = validate_rule(_as_bot_rule(rule_id, values))
+def check_rule(rule_id: int, values: Mapping[str, Any]) -> None:
+    """Raise InvalidRule when the rule fields have problems."""
+    errors = validate_rule(as_bot_rule(rule_id, values))
     if errors:
         raise InvalidRule(list(errors))
 
 
 def current_values(row: KeywordRule) -> dict[str, Any]:
     """A stored rule's editable fields."""
-    return {name: getattr(row, name) for name in RULE_FIELDS}
+    return {name: list(row.keywords) if name == "keywords" else getattr(row, name) for name in RULE_FIELDS}
 
 
-def create_rule(session: Session, values: Mapping[str, Any]) -> KeywordRule:
-    """Validate and store a new rule. Commits."""
-    _check(0, values)
+def _record(
+    session: Session,
+    user: User | None,
+    action: str,
+    row: KeywordRule | None,
+    name: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    rule_id: int | None = None,
+) -> None:
+    session.add(
+        ConfigChange(
+            user_id=user.id if user is not None else None,
+            subject="rule",
+            subject_id=row.id if row is not None else rule_id,
+            subject_name=name[:120],
+            action=action,
+            before=before,
+            after=after,
+        )
+    )
+
+
+def _next_position(session: Session) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(KeywordRule.position), 0))) or 0) + 1
+
+
+def create_rule(session: Session, values: Mapping[str, Any], user: User | None = None) -> KeywordRule:
+    """Validate and store a new rule at the end of the list. Commits."""
+    check_rule(0, values)
     row = KeywordRule(**{name: values[name] for name in RULE_FIELDS})
     row.keywords = list(values["keywords"])
+    row.position = _next_position(session)
     session.add(row)
+    session.flush()
+    _record(session, user, "created", row, row.name, None, current_values(row))
     bump_version(session)
     session.commit()
     return row
 
 
-def update_rule(session: Session, row: KeywordRule, changes: Mapping[str, Any]) -> KeywordRule:
+def update_rule(
+    session: Session, row: KeywordRule, changes: Mapping[str, Any], user: User | None = None
+) -> KeywordRule:
     """Validate the rule as it would be after the changes, then apply them. Commits."""
-    merged = {**current_values(row), **changes}
-    _check(row.id, merged)
+    before = current_values(row)
+    merged = {**before, **changes}
+    check_rule(row.id, merged)
     for name, value in changes.items():
         setattr(row, name, list(value) if name == "keywords" else value)
-    bump_version(session)
+    after = current_values(row)
+    if after != before:  # a PATCH that changes nothing is not a change worth a history line
+        _record(session, user, "updated", row, row.name, before, after)
+        bump_version(session)
     session.commit()
     return row
 
 
-def delete_rule(session: Session, row: KeywordRule) -> None:
-    """Delete a rule. Commits."""
+def delete_rule(session: Session, row: KeywordRule, user: User | None = None) -> None:
+    """Delete a rule (its history stays). Commits."""
+    _record(session, user, "deleted", None, row.name, current_values(row), None, rule_id=row.id)
     session.delete(row)
     bump_version(session)
     session.commit()
+
+
+def reorder_rules(session: Session, ids: Sequence[int], user: User | None = None) -> list[KeywordRule]:
+    """Put every rule in the given order (ids must name each rule exactly once). Commits."""
+    rows = {row.id: row for row in session.scalars(select(KeywordRule))}
+    if len(ids) != len(set(ids)) or set(ids) != set(rows):
+        raise InvalidReorder("ids must list every rule exactly once")
+    before = [r.id for r in sorted(rows.values(), key=lambda r: (r.position, r.id))]
+    if before != list(ids):
+        for position, rule_id in enumerate(ids, start=1):
+            rows[rule_id].position = position
+        session.add(
+            ConfigChange(
+                user_id=user.id if user is not None else None,
+                subject="rule",
+                subject_id=None,
+                subject_name="rule order",
+                action="reordered",
+                before={"order": [rows[i].name for i in before]},
+                after={"order": [rows[i].name for i in ids]},
+            )
+        )
+        bump_version(session)
+    session.commit()
+    return [rows[i] for i in ids]
+
+
+def import_rules(
+    session: Session, definitions: Sequence[Mapping[str, Any]], replace_all: bool, user: User | None = None
+) -> ImportResult:
+    """Store rule definitions (already type-checked) after validating every one; all or nothing. Commits.
+
+    replace_all: the file's rules replace every current rule; otherwise they are added after them.
+    """
+    errors: list[RuleError] = []
+    for index, values in enumerate(definitions):
+        problems = validate_rule(as_bot_rule(0, values))
+        errors.extend(RuleError(f"rules[{index}].{e.field}", e.message) for e in problems)
+    if errors:
+        raise InvalidRule(errors)
+    deleted = 0
+    if replace_all:
+        for row in session.scalars(select(KeywordRule).order_by(KeywordRule.position, KeywordRule.id)):
+            _record(session, user, "deleted", None, row.name, current_values(row), None, rule_id=row.id)
+            session.delete(row)
+            deleted += 1
+        session.flush()
+    position = _next_position(session)
+    imported = []
+    for offset, values in enumerate(definitions):
+        row = KeywordRule(**{name: values[name] for name in RULE_FIELDS})
+        row.keywords = list(values["keywords"])
+        row.position = position + offset
+        session.add(row)
+        imported.append(row)
+    session.flush()
+    for row in imported:
+        _record(session, user, "imported", row, row.name, None, current_values(row))
+    bump_version(session)
+    session.commit()
+    return ImportResult(imported, deleted)
+
+
+def saved_rules(session: Session) -> list[Rule]:
+    """Every stored rule as the bot sees it, in list order."""
+    rows = session.scalars(select(KeywordRule).order_by(KeywordRule.position, KeywordRule.id))
+    return [to_bot_rule(row) for row in rows]
+
+
+def rules_with_draft(
+    saved: Sequence[Rule], draft: Mapping[str, Any] | None, draft_id: int | None
+) -> tuple[list[Rule], Rule | None]:
+    """The saved rules with an unsaved draft in place of rule draft_id (or added at the end).
+
+    The draft keeps the place of the rule it edits; a new draft gets id 0 (no stored rule has it).
+    """
+    if draft is None:
+        return list(saved), None
+    existing = next((r for r in saved if r.id == draft_id), None) if draft_id is not None else None
+    position = existing.position if existing else max((r.position for r in saved), default=0) + 1
+    rule = as_bot_rule(existing.id if existing else 0, draft, position)
+    return [r for r in saved if existing is None or r.id != existing.id] + [rule], rule

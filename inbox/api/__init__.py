@@ -103,7 +103,17 @@ class IdConverter(BaseConverter):
 def init_app(app: Flask) -> None:
     """Register the API and its resources."""
     app.url_map.converters["id"] = IdConverter
-    from inbox.api import canned, contacts, conversations, messages, openapi, rules, users  # noqa: F401  (routes)
+    from inbox.api import (  # noqa: F401  (routes)
+        bot_bench,
+        canned,
+        contacts,
+        conversations,
+        messages,
+        openapi,
+        rules,
+        settings,
+        users,
+    )
 
     auth.init_app(app)
     app.register_blueprint(bp)

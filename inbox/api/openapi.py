@@ -8,8 +8,11 @@ from typing import Any
 
 from flask import Response, jsonify
 
+from bot.hours import WEEKDAYS
 from bot.rules import ACTIONS, MATCH_TYPES, DecisionKind
+from bot.texts import TEXT_FIELDS
 from inbox.actions.notes import MAX_BODY as MAX_NOTE
+from inbox.actions.settings import TEXT_SETTINGS
 from inbox.api import bp
 from inbox.api.conversations import FOLDERS
 from inbox.models.canned import SHORTCUT_PATTERN
@@ -18,8 +21,10 @@ from inbox.models.conversations import STATUSES as CONVERSATION_STATUSES
 from inbox.models.messages import SENDERS
 from inbox.models.messages import STATUSES as MESSAGE_STATUSES
 from inbox.models.users import ROLES
+from inbox.replay import MAX_REPLAY
 
 STR = {"type": "string"}
+ENCODINGS = ["GSM-7", "UCS-2"]
 INT = {"type": "integer"}
 BOOL = {"type": "boolean"}
 DATETIME = {"type": "string", "format": "date-time"}
@@ -49,6 +54,19 @@ def obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[s
     }
 
 
+CLOCK = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"}
+BUSINESS_HOURS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        day: {
+            "type": "array",
+            "maxItems": 4,
+            "items": {"type": "array", "items": CLOCK, "minItems": 2, "maxItems": 2},
+        }
+        for day in WEEKDAYS
+    },
+}
 SCHEMAS: dict[str, Any] = {
     "Error": obj(
         {
@@ -177,8 +195,128 @@ SCHEMAS: dict[str, Any] = {
             "enabled": BOOL,
             "reply": STR,
             "action": enum(ACTIONS),
+            "position": INT,
             "created_at": DATETIME,
             "updated_at": DATETIME,
+        }
+    ),
+    "Conflict": obj(
+        {
+            "kind": {"type": "string", "enum": ["duplicate_keyword", "reserved_word", "overlap"]},
+            "keyword": STR,
+            "rule_id": nullable(INT),
+            "rule_name": nullable(STR),
+            "example": STR,
+            "winner": nullable({"type": "string", "enum": ["this", "other", "compliance"]}),
+            "message": STR,
+        }
+    ),
+    "RuleWithConflicts": {
+        "allOf": [ref("Rule"), obj({"conflicts": {"type": "array", "items": ref("Conflict")}})]
+    },
+    "TextDetails": obj(
+        {"text": STR, "characters": INT, "segments": INT, "encoding": {"type": "string", "enum": ENCODINGS}}
+    ),
+    "RuleCheck": obj(
+        {
+            "errors": {"type": "array", "items": obj({"field": STR, "message": STR})},
+            "conflicts": {"type": "array", "items": ref("Conflict")},
+            "preview": nullable({"allOf": [ref("TextDetails"), obj({"handoff_ack": nullable(STR)})]}),
+        }
+    ),
+    "RuleChange": obj(
+        {
+            "id": INT,
+            "at": DATETIME,
+            "user": nullable(ref("UserBrief")),
+            "action": {
+                "type": "string",
+                "enum": ["created", "updated", "deleted", "reordered", "imported"],
+            },
+            "rule_id": nullable(INT),
+            "rule_name": STR,
+            "before": nullable({"type": "object"}),
+            "after": nullable({"type": "object"}),
+        }
+    ),
+    "RuleDefinition": obj(
+        {
+            "name": STR,
+            "keywords": {"type": "array", "items": STR},
+            "match": enum(MATCH_TYPES),
+            "fuzzy": BOOL,
+            "threshold": {"type": "number"},
+            "priority": INT,
+            "enabled": BOOL,
+            "reply": STR,
+            "action": enum(ACTIONS),
+        }
+    ),
+    "RulesFile": obj(
+        {
+            "format": {"type": "string", "enum": ["textdesk-rules"]},
+            "version": {"type": "integer", "enum": [1]},
+            "exported_at": DATETIME,
+            "rules": {"type": "array", "items": ref("RuleDefinition")},
+        }
+    ),
+    "Outcome": obj(
+        {
+            "kind": STR,
+            "rule_id": nullable(INT),
+            "rule_name": nullable(STR),
+            "replies": {"type": "array", "items": STR},
+            "handoff": BOOL,
+        }
+    ),
+    "Replay": obj(
+        {
+            "considered": INT,
+            "changed": INT,
+            "not_recorded": INT,
+            "results": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "message_id": INT,
+                        "conversation_id": INT,
+                        "contact": obj({"id": INT, "phone": STR, "name": nullable(STR)}),
+                        "at": DATETIME,
+                        "text": STR,
+                        "actual": nullable(ref("Outcome")),
+                        "proposed": ref("Outcome"),
+                        "changed": BOOL,
+                        "change": nullable(
+                            {
+                                "type": "string",
+                                "enum": [
+                                    "newly_answered",
+                                    "no_longer_answered",
+                                    "different_rule",
+                                    "different_reply",
+                                    "handoff_changed",
+                                ],
+                            }
+                        ),
+                    }
+                ),
+            },
+        }
+    ),
+    "Settings": obj(
+        {
+            **{key: STR for key in TEXT_SETTINGS},
+            "misses_before_handoff": INT,
+            "business_hours": BUSINESS_HOURS,
+            "warnings": {"type": "array", "items": obj({"field": STR, "message": STR})},
+            "defaults": obj({key: STR for key in TEXT_FIELDS}),
+        }
+    ),
+    "SettingsPreview": obj(
+        {
+            "texts": obj({key: ref("TextDetails") for key in TEXT_FIELDS}),
+            "warnings": {"type": "array", "items": obj({"field": STR, "message": STR})},
+            "errors": {"type": "array", "items": obj({"field": STR, "message": STR})},
         }
     ),
     "RuleInput": {
@@ -194,6 +332,22 @@ SCHEMAS: dict[str, Any] = {
             "enabled": BOOL,
             "reply": {"type": "string", "maxLength": 1600},
             "action": enum(ACTIONS),
+        },
+    },
+    # A draft being edited: typed, but its values may still be wrong (/rules/check reports them).
+    "RuleDraft": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "name": STR,
+            "keywords": {"type": "array", "items": STR, "maxItems": 100},
+            "match": STR,
+            "fuzzy": BOOL,
+            "threshold": {"type": "number"},
+            "priority": {"type": "integer", "minimum": -1000000, "maximum": 1000000},
+            "enabled": BOOL,
+            "reply": STR,
+            "action": STR,
         },
     },
     "RuleMatch": obj(
@@ -216,6 +370,25 @@ SCHEMAS: dict[str, Any] = {
             "reason": STR,
         }
     ),
+    "Explanation": {
+        "allOf": [
+            ref("Decision"),
+            obj(
+                {
+                    "reply_details": {"type": "array", "items": ref("TextDetails")},
+                    "compliance": nullable(
+                        obj(
+                            {
+                                "kind": {"type": "string", "enum": ["opt_out", "opt_in", "help"]},
+                                "matched": STR,
+                                "source": STR,
+                            }
+                        )
+                    ),
+                }
+            ),
+        ]
+    },
 }
 
 
@@ -279,6 +452,24 @@ def body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
     return {"required": required, "content": json_content(schema)}
 
 
+DRAFT_FIELDS: dict[str, Any] = {
+    "draft": nullable(ref("RuleInput")),
+    "draft_id": nullable({"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
+}
+SETTINGS_INPUT: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        **{key: {"type": "string", "maxLength": 5000} for key in TEXT_SETTINGS},
+        "misses_before_handoff": {"type": "integer", "minimum": 1, "maximum": 100},
+        "business_hours": BUSINESS_HOURS,
+    },
+}
+# The settings form while it is being edited: typed, values checked by the answer's errors.
+SETTINGS_DRAFT: dict[str, Any] = {
+    **SETTINGS_INPUT,
+    "properties": {**SETTINGS_INPUT["properties"], "business_hours": {"type": "object"}},
+}
 FOLDER_HELP = (
     "needs_agent (pending), mine (assigned to me, pending or open), unassigned (pending or open), "
     "open (pending or open), bot, resolved"
@@ -460,7 +651,7 @@ PATHS: dict[str, Any] = {
     "/rules": {
         "get": {
             "operationId": "listRules",
-            "summary": "Keyword rules by id",
+            "summary": "Keyword rules in list order",
             "parameters": PAGING,
             "responses": responses(200, "A page of rules", page_of("Rule")),
         },
@@ -468,7 +659,7 @@ PATHS: dict[str, Any] = {
             "operationId": "createRule",
             "summary": "Create a rule (admins)",
             "requestBody": body({**SCHEMAS["RuleInput"], "required": ["name", "keywords"]}),
-            "responses": responses(201, "The new rule", ref("Rule")),
+            "responses": responses(201, "The new rule and its conflicts", ref("RuleWithConflicts")),
         },
     },
     "/rules/{rule_id}": {
@@ -482,7 +673,7 @@ PATHS: dict[str, Any] = {
             "operationId": "updateRule",
             "summary": "Change some fields of a rule (admins)",
             "requestBody": body(ref("RuleInput")),
-            "responses": responses(200, "The changed rule", ref("Rule")),
+            "responses": responses(200, "The changed rule and its conflicts", ref("RuleWithConflicts")),
         },
         "delete": {
             "operationId": "deleteRule",
@@ -493,7 +684,7 @@ PATHS: dict[str, Any] = {
     "/rules/test": {
         "post": {
             "operationId": "testRules",
-            "summary": "What the bot would do with a text; sends and stores nothing",
+            "summary": "What the bot would do with a text (optionally with an unsaved draft rule)",
             "requestBody": body(
                 {
                     "type": "object",
@@ -504,10 +695,137 @@ PATHS: dict[str, Any] = {
                         "opted_out": BOOL,
                         "misses": {"type": "integer", "minimum": 0, "maximum": 1000},
                         "contact_name": nullable({"type": "string", "maxLength": 200}),
+                        **DRAFT_FIELDS,
                     },
                 }
             ),
-            "responses": responses(200, "The decision", ref("Decision")),
+            "responses": responses(200, "The decision, explained", ref("Explanation")),
+        }
+    },
+    "/rules/check": {
+        "post": {
+            "operationId": "checkRule",
+            "summary": "A rule draft's problems, conflicts and rendered preview; saves nothing",
+            "requestBody": body(
+                {
+                    "type": "object",
+                    "required": ["rule"],
+                    "properties": {
+                        "rule": ref("RuleDraft"),
+                        "id": nullable({"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
+                        "sample": {
+                            "type": "object",
+                            "nullable": True,
+                            "properties": {
+                                "name": nullable({"type": "string", "maxLength": 200}),
+                                "phone": nullable({"type": "string", "maxLength": 32}),
+                            },
+                        },
+                    },
+                }
+            ),
+            "responses": responses(200, "Problems, conflicts and preview", ref("RuleCheck")),
+        }
+    },
+    "/rules/replay": {
+        "post": {
+            "operationId": "replayRules",
+            "summary": "The last N inbound texts decided again, beside what really happened",
+            "requestBody": body(
+                {
+                    "type": "object",
+                    "properties": {
+                        "limit": {"type": "integer", "minimum": 1, "maximum": MAX_REPLAY},
+                        "only_changed": BOOL,
+                        **DRAFT_FIELDS,
+                    },
+                }
+            ),
+            "responses": responses(200, "The replay", ref("Replay")),
+        }
+    },
+    "/rules/reorder": {
+        "post": {
+            "operationId": "reorderRules",
+            "summary": "Put every rule in a new order (admins)",
+            "requestBody": body(
+                obj(
+                    {
+                        "ids": {
+                            "type": "array",
+                            "items": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                        }
+                    }
+                )
+            ),
+            "responses": responses(
+                200, "The rules in their new order", obj({"data": {"type": "array", "items": ref("Rule")}})
+            ),
+        }
+    },
+    "/rules/export": {
+        "get": {
+            "operationId": "exportRules",
+            "summary": "Every rule as a JSON file (import takes it back)",
+            "responses": responses(200, "The rules file", ref("RulesFile")),
+        }
+    },
+    "/rules/import": {
+        "post": {
+            "operationId": "importRules",
+            "summary": "Replace (or append to) the rules from a rules file (admins); all or nothing",
+            "requestBody": body(
+                {
+                    "type": "object",
+                    "required": ["rules"],
+                    "properties": {
+                        "format": {"type": "string", "enum": ["textdesk-rules"]},
+                        "version": {"type": "integer", "enum": [1]},
+                        "exported_at": {"description": "informational: read by people, ignored here"},
+                        "mode": {"type": "string", "enum": ["replace", "append"]},
+                        "rules": {"type": "array", "items": ref("RuleInput"), "maxItems": 5000},
+                    },
+                }
+            ),
+            "responses": responses(
+                200,
+                "What was imported",
+                obj({"imported": INT, "deleted": INT, "data": {"type": "array", "items": ref("Rule")}}),
+            ),
+        }
+    },
+    "/rules/changes": {
+        "get": {
+            "operationId": "listRuleChanges",
+            "summary": "The history of rule changes, newest first",
+            "parameters": [
+                query(
+                    "rule_id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "one rule's history"
+                ),
+                *PAGING,
+            ],
+            "responses": responses(200, "A page of changes", page_of("RuleChange")),
+        }
+    },
+    "/settings": {
+        "get": {
+            "operationId": "getSettings",
+            "summary": "The brand, compliance texts, hand-off and business hours",
+            "responses": responses(200, "The settings", ref("Settings")),
+        },
+        "patch": {
+            "operationId": "updateSettings",
+            "summary": "Change some settings (admins)",
+            "requestBody": body(SETTINGS_INPUT),
+            "responses": responses(200, "The settings", ref("Settings")),
+        },
+    },
+    "/settings/preview": {
+        "post": {
+            "operationId": "previewSettings",
+            "summary": "Each text as a customer would get it with these unsaved settings",
+            "requestBody": body(SETTINGS_DRAFT),
+            "responses": responses(200, "The rendered texts", ref("SettingsPreview")),
         }
     },
 }

@@ -4,24 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, g, jsonify
-from sqlalchemy import select
+from flask import Response, g, jsonify, request
+from sqlalchemy import and_, or_, select
 
-from bot import ConversationState, Decision
+from bot.conflicts import Conflict, find_conflicts
 from inbox import resources
 from inbox.actions.rules import (
     RULE_DEFAULTS,
     RULE_FIELDS,
+    InvalidReorder,
     InvalidRule,
     create_rule,
+    current_values,
     delete_rule,
+    import_rules,
+    reorder_rules,
+    saved_rules,
     update_rule,
 )
 from inbox.api import bp
 from inbox.api.errors import ApiError, invalid, not_found
-from inbox.api.params import decode_cursor, encode_cursor, is_id, json_body, limit, text_field
-from inbox.db import get_session
-from inbox.models import KeywordRule
+from inbox.api.params import decode_cursor, encode_cursor, is_id, json_body, limit
+from inbox.botconfig import to_bot_rule
+from inbox.db import get_session, utcnow
+from inbox.models import ConfigChange, KeywordRule
+from inbox.resources import iso
+
+EXPORT_FORMAT = "textdesk-rules"
+EXPORT_VERSION = 1
+MAX_IMPORT = 5000
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "name": (str,),
@@ -41,7 +52,7 @@ def _require_admin() -> None:
         raise ApiError(403, "forbidden", "only admins can change rules")
 
 
-def _typed_fields(data: dict[str, Any]) -> dict[str, Any]:
+def typed_rule_fields(data: dict[str, Any]) -> dict[str, Any]:
     """The rule fields of a request body, type-checked (meaning is checked by the bot's validation)."""
     unknown = set(data) - set(RULE_FIELDS)
     if unknown:
@@ -65,42 +76,70 @@ def _typed_fields(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _invalid_rule(error: InvalidRule) -> ApiError:
+def invalid_rule(error: InvalidRule) -> ApiError:
     fields = [{"field": e.field, "message": e.message} for e in error.errors]
     return ApiError(422, "invalid_rule", str(error), fields)
 
 
+def _with_conflicts(row: KeywordRule) -> dict[str, Any]:
+    """The rule resource plus the conflicts it has with the other rules now."""
+    others = [r for r in saved_rules(get_session()) if r.id != row.id]
+    conflicts = find_conflicts(to_bot_rule(row), others)
+    return {**resources.rule(row), "conflicts": [conflict_json(c) for c in conflicts]}
+
+
+def conflict_json(conflict: Conflict) -> dict[str, Any]:
+    """A conflict as the API shows it."""
+    return {
+        "kind": conflict.kind,
+        "keyword": conflict.keyword,
+        "rule_id": conflict.rule_id,
+        "rule_name": conflict.rule_name,
+        "example": conflict.example,
+        "winner": conflict.winner,
+        "message": conflict.message,
+    }
+
+
 @bp.get("/rules")
 def list_rules() -> Response:
-    """Every rule, by id."""
+    """Every rule, in list order (the order the admin set)."""
     page_size = limit()
     query = select(KeywordRule)
-    cursor = decode_cursor(1)
+    cursor = decode_cursor(2)
     if cursor is not None:
-        if not is_id(cursor[0]):
+        position, last_id = cursor
+        if not isinstance(position, int) or isinstance(position, bool) or not is_id(last_id):
             raise invalid("cursor", "is not a cursor this API gave out")
-        query = query.where(KeywordRule.id > cursor[0])
-    rows = get_session().scalars(query.order_by(KeywordRule.id).limit(page_size + 1)).all()
+        query = query.where(
+            or_(
+                KeywordRule.position > position,
+                and_(KeywordRule.position == position, KeywordRule.id > last_id),
+            )
+        )
+    rows = (
+        get_session().scalars(query.order_by(KeywordRule.position, KeywordRule.id).limit(page_size + 1)).all()
+    )
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
-        next_cursor = encode_cursor(rows[-1].id)
+        next_cursor = encode_cursor(rows[-1].position, rows[-1].id)
     return jsonify(data=[resources.rule(r) for r in rows], next_cursor=next_cursor)
 
 
 @bp.post("/rules")
 def create_rule_view() -> tuple[Response, int]:
-    """Create a rule (admins)."""
+    """Create a rule at the end of the list (admins); the answer lists its conflicts."""
     _require_admin()
-    values = {**RULE_DEFAULTS, **_typed_fields(json_body())}
+    values = {**RULE_DEFAULTS, **typed_rule_fields(json_body())}
     for required in ("name", "keywords"):
         if required not in values:
             raise invalid(required, "is required")
     try:
-        row = create_rule(get_session(), values)
+        row = create_rule(get_session(), values, g.api_user)
     except InvalidRule as error:
-        raise _invalid_rule(error) from None
-    return jsonify(resources.rule(row)), 201
+        raise invalid_rule(error) from None
+    return jsonify(_with_conflicts(row)), 201
 
 
 def _rule(rule_id: int) -> KeywordRule:
@@ -118,65 +157,123 @@ def get_rule(rule_id: int) -> Response:
 
 @bp.patch("/rules/<id:rule_id>")
 def patch_rule(rule_id: int) -> Response:
-    """Change some fields of a rule (admins)."""
+    """Change some fields of a rule (admins); the answer lists its conflicts."""
     _require_admin()
     row = _rule(rule_id)
     try:
-        update_rule(get_session(), row, _typed_fields(json_body()))
+        update_rule(get_session(), row, typed_rule_fields(json_body()), g.api_user)
     except InvalidRule as error:
-        raise _invalid_rule(error) from None
-    return jsonify(resources.rule(row))
+        raise invalid_rule(error) from None
+    return jsonify(_with_conflicts(row))
 
 
 @bp.delete("/rules/<id:rule_id>")
 def delete_rule_view(rule_id: int) -> tuple[str, int]:
-    """Delete a rule (admins)."""
+    """Delete a rule (admins); its history stays."""
     _require_admin()
-    delete_rule(get_session(), _rule(rule_id))
+    delete_rule(get_session(), _rule(rule_id), g.api_user)
     return "", 204
 
 
-def decision_json(decision: Decision) -> dict[str, Any]:
-    """A bot decision as the API shows it."""
+@bp.post("/rules/reorder")
+def reorder_rules_view() -> Response:
+    """Put the rules in a new order (admins): ids lists every rule exactly once."""
+    _require_admin()
+    ids = json_body().get("ids")
+    if not isinstance(ids, list) or not all(is_id(i) for i in ids):
+        raise invalid("ids", "must be a list of rule ids")
+    try:
+        rows = reorder_rules(get_session(), ids, g.api_user)
+    except InvalidReorder as error:
+        raise invalid("ids", str(error)) from None
+    return jsonify(data=[resources.rule(r) for r in rows])
 
-    def match_json(match: Any) -> dict[str, Any]:
-        return {
-            "rule_id": match.rule_id,
-            "rule_name": match.rule_name,
-            "keyword": match.keyword,
-            "score": round(match.score, 2),
-            "priority": match.priority,
-        }
 
-    return {
-        "kind": str(decision.kind),
-        "normalized": decision.normalized,
-        "replies": list(decision.replies),
-        "handoff": decision.handoff,
-        "consent": decision.consent,
-        "consent_source": decision.consent_source,
-        "match": match_json(decision.match) if decision.match else None,
-        "runners_up": [match_json(m) for m in decision.runners_up],
-        "misses": decision.misses,
-        "reason": decision.reason,
+@bp.get("/rules/export")
+def export_rules() -> Response:
+    """Every rule as a JSON file, in list order (import takes the same file back)."""
+    rows = get_session().scalars(select(KeywordRule).order_by(KeywordRule.position, KeywordRule.id))
+    now = utcnow()
+    document = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": iso(now),
+        "rules": [current_values(row) for row in rows],
     }
+    response = jsonify(document)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=textdesk-rules-{now.date().isoformat()}.json"
+    )
+    return response
 
 
-@bp.post("/rules/test")
-def test_rules() -> Response:
-    """What the bot would do with a text, given an optional conversation state; sends and stores nothing."""
+@bp.post("/rules/import")
+def import_rules_view() -> Response:
+    """Replace (or append to) the rules from an exported file (admins); all or nothing."""
+    _require_admin()
     data = json_body()
-    text = text_field(data, "text", max_length=10_000) or ""
-    status = data.get("status", "bot")
-    if status not in ("new", "bot", "pending", "open"):
-        raise invalid("status", "must be one of new, bot, pending, open")
-    opted_out = data.get("opted_out", False)
-    if not isinstance(opted_out, bool):
-        raise invalid("opted_out", "must be a boolean")
-    misses = data.get("misses", 0)
-    if not isinstance(misses, int) or isinstance(misses, bool) or not 0 <= misses <= 1000:
-        raise invalid("misses", "must be an integer from 0 to 1000")
-    name = text_field(data, "contact_name", required=False, max_length=200)
-    state = ConversationState(status=status, opted_out=opted_out, misses=misses, contact_name=name)
-    bot = current_app.extensions["textdesk.bot_cache"].get(get_session())
-    return jsonify(decision_json(bot.decide(text, state)))
+    if data.get("format", EXPORT_FORMAT) != EXPORT_FORMAT:
+        raise invalid("format", f"must be {EXPORT_FORMAT!r}: this is not a Textdesk rules file")
+    if data.get("version", EXPORT_VERSION) != EXPORT_VERSION:
+        raise invalid("version", f"this Textdesk reads version {EXPORT_VERSION} rules files")
+    mode = data.get("mode", "replace")
+    if mode not in ("replace", "append"):
+        raise invalid("mode", "must be replace or append")
+    definitions = data.get("rules")
+    if not isinstance(definitions, list):
+        raise invalid("rules", "must be a list of rules")
+    if len(definitions) > MAX_IMPORT:
+        raise invalid("rules", f"at most {MAX_IMPORT} rules per file")
+    values, problems = [], []
+    for index, definition in enumerate(definitions):
+        if not isinstance(definition, dict):
+            problems.append({"field": f"rules[{index}]", "message": "must be an object"})
+            continue
+        try:
+            typed = {**RULE_DEFAULTS, **typed_rule_fields(definition)}
+        except ApiError as error:
+            problems.extend({**f, "field": f"rules[{index}].{f['field']}"} for f in error.fields or [])
+            continue
+        missing = [name for name in ("name", "keywords") if name not in typed]
+        problems.extend({"field": f"rules[{index}].{name}", "message": "is required"} for name in missing)
+        values.append(typed)
+    if problems:
+        raise _invalid_import(problems)
+    try:
+        result = import_rules(get_session(), values, replace_all=mode == "replace", user=g.api_user)
+    except InvalidRule as error:
+        raise _invalid_import([{"field": e.field, "message": e.message} for e in error.errors]) from None
+    return jsonify(
+        imported=len(result.imported),
+        deleted=result.deleted,
+        data=[resources.rule(r) for r in result.imported],
+    )
+
+
+def _invalid_import(problems: list[dict[str, str]]) -> ApiError:
+    count = len(problems)
+    message = f"nothing was imported: {count} problem{'s' if count != 1 else ''} in the file"
+    return ApiError(422, "invalid_import", message, problems)
+
+
+@bp.get("/rules/changes")
+def list_rule_changes() -> Response:
+    """The history of rule changes, newest first (?rule_id= for one rule's)."""
+    page_size = limit()
+    query = select(ConfigChange).where(ConfigChange.subject == "rule")
+    raw_rule_id = request.args.get("rule_id")
+    if raw_rule_id is not None:
+        if not raw_rule_id.isdigit() or not is_id(int(raw_rule_id)):
+            raise invalid("rule_id", "must be a rule id")
+        query = query.where(ConfigChange.subject_id == int(raw_rule_id))
+    cursor = decode_cursor(1)
+    if cursor is not None:
+        if not is_id(cursor[0]):
+            raise invalid("cursor", "is not a cursor this API gave out")
+        query = query.where(ConfigChange.id < cursor[0])
+    rows = get_session().scalars(query.order_by(ConfigChange.id.desc()).limit(page_size + 1)).all()
+    next_cursor = None
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        next_cursor = encode_cursor(rows[-1].id)
+    return jsonify(data=[resources.config_change(r) for r in rows], next_cursor=next_cursor)

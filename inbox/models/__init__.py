@@ -1,6 +1,7 @@
 """The conversation store: one module per aggregate, all on inbox.db.Base."""
 
 from inbox.models.canned import CannedResponse
+from inbox.models.changes import ConfigChange
 from inbox.models.contacts import ConsentEvent, Contact
 from inbox.models.conversations import Conversation
 from inbox.models.messages import EarlyStatusReport, Message
@@ -12,6 +13,7 @@ from inbox.models.users import ApiToken, User
 __all__ = [
     "ApiToken",
     "CannedResponse",
+    "ConfigChange",
     "ConsentEvent",
     "Contact",
     "Conversation",

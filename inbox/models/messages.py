@@ -38,6 +38,9 @@ class Message(Base):
     purpose: Mapped[str] = mapped_column(String(32), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     media: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Inbound only: the state the bot saw and what it decided (kind, rule, replies, hand-off), so a
+    # replay of changed rules can be compared with what really happened.
+    bot_trace: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[int | None]
     error_message: Mapped[str | None] = mapped_column(Text)

@@ -14,6 +14,8 @@ class KeywordRule(Base):
     """One admin-defined rule: keywords, how to match them, and what to do."""
 
     __tablename__ = "rules"
+    # Ids are never reused (SQLite would reuse a deleted rule's id): the history names rules by id.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -25,5 +27,7 @@ class KeywordRule(Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     reply: Mapped[str] = mapped_column(Text, default="")
     action: Mapped[str] = mapped_column(String(16), default="reply")
+    # Place in the admin's list (and the last tie-break between equal matches); reorder rewrites it.
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

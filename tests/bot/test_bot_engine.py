@@ -164,7 +164,14 @@ def test_default_texts_without_support_say_how_to_reach_a_person() -> None:
 
 def test_default_settings_texts() -> None:
     texts = default_settings_texts("Acme", "help@acme.test")
-    assert set(texts) == {"help_text", "stop_text", "start_text", "fallback_text", "handoff_ack"}
+    assert set(texts) == {
+        "help_text",
+        "stop_text",
+        "start_text",
+        "fallback_text",
+        "handoff_ack",
+        "after_hours_text",
+    }
     for key in ("help_text", "stop_text", "start_text"):
         assert texts[key].startswith("Acme: ")
     assert "Msg&data rates may apply" in texts["help_text"] and "STOP" in texts["help_text"]

@@ -229,3 +229,14 @@ def test_shared_keywords_are_scored_per_rule_threshold() -> None:
 def test_index_stats() -> None:
     stats = KeywordIndex([make_rule(keywords=("hours", "opening hours"))]).stats
     assert stats["rules"] == 1 and stats["keywords"] == 2 and stats["deletion_keys"] > 0
+
+
+def test_equal_priority_and_score_goes_to_the_rule_higher_in_the_list() -> None:
+    first = make_rule(id=9, name="first", keywords=("hours",), position=1)
+    second = make_rule(id=3, name="second", keywords=("hours",), position=2)
+    assert [m.rule_name for m in KeywordIndex([second, first]).matches(("hours",), "hours")] == [
+        "first",
+        "second",
+    ]
+    moved = make_rule(id=9, name="first", keywords=("hours",), position=3)
+    assert KeywordIndex([second, moved]).matches(("hours",), "hours")[0].rule_name == "second"
