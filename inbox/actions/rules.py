@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot import Rule, RuleError
@@ -145,7 +145,13 @@ def reorder_rules(session: Session, ids: Sequence[int], user: User | None = None
     before = [r.id for r in sorted(rows.values(), key=lambda r: (r.position, r.id))]
     if before != list(ids):
         for position, rule_id in enumerate(ids, start=1):
-            rows[rule_id].position = position
+            # A move is not an edit: updated_at stays, so an editor open on the rule can still save.
+            session.execute(
+                update(KeywordRule)
+                .where(KeywordRule.id == rule_id)
+                .values(position=position, updated_at=KeywordRule.updated_at)
+                .execution_options(synchronize_session="fetch")
+            )
         session.add(
             ConfigChange(
                 user_id=user.id if user is not None else None,

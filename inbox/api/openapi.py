@@ -672,8 +672,20 @@ PATHS: dict[str, Any] = {
         "patch": {
             "operationId": "updateRule",
             "summary": "Change some fields of a rule (admins)",
-            "requestBody": body(ref("RuleInput")),
-            "responses": responses(200, "The changed rule and its conflicts", ref("RuleWithConflicts")),
+            "requestBody": body(
+                {
+                    **SCHEMAS["RuleInput"],
+                    "properties": {
+                        **SCHEMAS["RuleInput"]["properties"],
+                        "base_updated_at": {
+                            "type": "string",
+                            "description": "the rule's updated_at when the edit began: 409 edit_conflict "
+                            "if someone saved it since",
+                        },
+                    },
+                }
+            ),
+            "responses": responses(200, "The changed rule and its conflicts", ref("RuleWithConflicts"), 409),
         },
         "delete": {
             "operationId": "deleteRule",

@@ -160,8 +160,20 @@ def patch_rule(rule_id: int) -> Response:
     """Change some fields of a rule (admins); the answer lists its conflicts."""
     _require_admin()
     row = _rule(rule_id)
+    data = json_body()
+    base = data.pop("base_updated_at", None)
+    if base is not None and not isinstance(base, str):
+        raise invalid("base_updated_at", "must be the updated_at the edit started from")
+    if base is not None and base != iso(row.updated_at):
+        # Someone saved this rule after the editor loaded it: saving now would silently undo their change.
+        raise ApiError(
+            409,
+            "edit_conflict",
+            "this rule was changed by someone else since you opened it; reload it and edit again",
+            rule=resources.rule(row),
+        )
     try:
-        update_rule(get_session(), row, typed_rule_fields(json_body()), g.api_user)
+        update_rule(get_session(), row, typed_rule_fields(data), g.api_user)
     except InvalidRule as error:
         raise invalid_rule(error) from None
     return jsonify(_with_conflicts(row))
