@@ -31,6 +31,8 @@ MAX_BROAD_WILDCARDS = 2  # ".*foo.*bar.*" is already cubic on a failing 1,600-ch
 # Replies are measured with a long contact so that a valid reply stays valid for every contact.
 _SAMPLE_NAME = "Maximiliana Alexandrina Montgomery-Featherstonehaugh"
 _SAMPLE_PHONE = "+123456789012345"
+_SAMPLE_OPENING = "on Wednesday at 12:00 PM"  # the longest a {{ next_open }} can be
+MAX_MISSES = 100
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
 _NARROW_CATEGORIES = (sre.CATEGORY_DIGIT, sre.CATEGORY_SPACE)
 _RESERVED = OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS | HELP_KEYWORDS | {"yes"}
@@ -221,17 +223,21 @@ def validate_settings(settings: BotSettings) -> list[RuleError]:
     errors: list[RuleError] = []
     if not settings.brand_name.strip():
         errors.append(RuleError("brand_name", "a brand name is required (HELP/STOP texts must name it)"))
+    context = TemplateContext(
+        _SAMPLE_NAME, _SAMPLE_PHONE, settings.brand_name, settings.support_contact, next_open=_SAMPLE_OPENING
+    )
     for key in TEXT_FIELDS:
         text = getattr(settings, key)
-        errors.extend(RuleError(key, problem) for problem in compile_template(text).problems)
-        if len(text) > MAX_REPLY_CHARS:
-            errors.append(RuleError(key, f"at most {MAX_REPLY_CHARS} characters"))
-    if isinstance(settings.misses_before_handoff, bool) or not isinstance(
-        settings.misses_before_handoff, int
-    ):
+        template = compile_template(text)
+        errors.extend(RuleError(key, problem) for problem in template.problems)
+        length = len(template.render(context)) if not template.problems else len(text)
+        if length > MAX_REPLY_CHARS:
+            errors.append(RuleError(key, f"renders to {length} characters; at most {MAX_REPLY_CHARS}"))
+    misses = settings.misses_before_handoff
+    if isinstance(misses, bool) or not isinstance(misses, int):
         errors.append(RuleError("misses_before_handoff", "must be a whole number"))
-    elif settings.misses_before_handoff < 1:
-        errors.append(RuleError("misses_before_handoff", "must be at least 1"))
+    elif not 1 <= misses <= MAX_MISSES:
+        errors.append(RuleError("misses_before_handoff", f"must be from 1 to {MAX_MISSES}"))
     return errors
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot import Rule, RuleError
+from bot import BotSettings, Rule, RuleError
 from bot.validation import validate_rule
 from inbox.botconfig import bump_version, to_bot_rule
 from inbox.models import ConfigChange, KeywordRule, User
@@ -59,9 +59,9 @@ def as_bot_rule(rule_id: int, values: Mapping[str, Any], position: int = 0) -> R
     )
 
 
-def check_rule(rule_id: int, values: Mapping[str, Any]) -> None:
-    """Raise InvalidRule when the rule fields have problems."""
-    errors = validate_rule(as_bot_rule(rule_id, values))
+def check_rule(rule_id: int, values: Mapping[str, Any], settings: BotSettings | None = None) -> None:
+    """Raise InvalidRule when the rule fields have problems (replies measured with the desk's settings)."""
+    errors = validate_rule(as_bot_rule(rule_id, values), settings)
     if errors:
         raise InvalidRule(list(errors))
 
@@ -98,9 +98,14 @@ def _next_position(session: Session) -> int:
     return int(session.scalar(select(func.coalesce(func.max(KeywordRule.position), 0))) or 0) + 1
 
 
-def create_rule(session: Session, values: Mapping[str, Any], user: User | None = None) -> KeywordRule:
+def create_rule(
+    session: Session,
+    values: Mapping[str, Any],
+    user: User | None = None,
+    settings: BotSettings | None = None,
+) -> KeywordRule:
     """Validate and store a new rule at the end of the list. Commits."""
-    check_rule(0, values)
+    check_rule(0, values, settings)
     row = KeywordRule(**{name: values[name] for name in RULE_FIELDS})
     row.keywords = list(values["keywords"])
     row.position = _next_position(session)
@@ -113,12 +118,16 @@ def create_rule(session: Session, values: Mapping[str, Any], user: User | None =
 
 
 def update_rule(
-    session: Session, row: KeywordRule, changes: Mapping[str, Any], user: User | None = None
+    session: Session,
+    row: KeywordRule,
+    changes: Mapping[str, Any],
+    user: User | None = None,
+    settings: BotSettings | None = None,
 ) -> KeywordRule:
     """Validate the rule as it would be after the changes, then apply them. Commits."""
     before = current_values(row)
     merged = {**before, **changes}
-    check_rule(row.id, merged)
+    check_rule(row.id, merged, settings)
     for name, value in changes.items():
         setattr(row, name, list(value) if name == "keywords" else value)
     after = current_values(row)
@@ -169,7 +178,11 @@ def reorder_rules(session: Session, ids: Sequence[int], user: User | None = None
 
 
 def import_rules(
-    session: Session, definitions: Sequence[Mapping[str, Any]], replace_all: bool, user: User | None = None
+    session: Session,
+    definitions: Sequence[Mapping[str, Any]],
+    replace_all: bool,
+    user: User | None = None,
+    settings: BotSettings | None = None,
 ) -> ImportResult:
     """Store rule definitions (already type-checked) after validating every one; all or nothing. Commits.
 
@@ -177,7 +190,7 @@ def import_rules(
     """
     errors: list[RuleError] = []
     for index, values in enumerate(definitions):
-        problems = validate_rule(as_bot_rule(0, values))
+        problems = validate_rule(as_bot_rule(0, values), settings)
         errors.extend(RuleError(f"rules[{index}].{e.field}", e.message) for e in problems)
     if errors:
         raise InvalidRule(errors)

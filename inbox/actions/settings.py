@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from bot import BotSettings, RuleError
 from bot.hours import parse_hours
-from bot.validation import settings_warnings, validate_settings
+from bot.validation import settings_warnings, validate_rule, validate_settings
+from inbox.actions.rules import saved_rules
 from inbox.botconfig import bot_settings, read_settings, write_settings
 from inbox.models import ConfigChange, User
 
@@ -85,7 +86,28 @@ def review_settings(
     """The settings as they would be after changes: values, BotSettings, errors and warnings."""
     values = {**current_settings(session, config), **changes}
     settings, errors = build_settings(values)
+    if not any(e.field in ("business_hours", "timezone") for e in errors):
+        # Compared and stored in one form, however it was sent (sorted ranges, all seven days).
+        values["business_hours"] = settings.business_hours.as_json()
+        values["timezone"] = settings.business_hours.timezone
+    if not errors and ("brand_name" in changes or "support_contact" in changes):
+        errors.extend(_rules_too_long(session, settings))
     return values, settings, errors, settings_warnings(settings)
+
+
+def _rules_too_long(session: Session, settings: BotSettings) -> list[RuleError]:
+    """Rules whose reply a new brand or support contact would push past the limit of one text."""
+    problems = []
+    for rule in saved_rules(session):
+        for error in validate_rule(rule, settings):
+            if error.field == "reply" and "renders to" in error.message:
+                problems.append(
+                    RuleError(
+                        "support_contact",
+                        f"with this brand and support contact, rule {rule.name!r}: {error.message}",
+                    )
+                )
+    return problems
 
 
 def update_settings(

@@ -151,11 +151,14 @@ def check_rule_view() -> Response:
     return jsonify(
         errors=[{"field": e.field, "message": e.message} for e in errors],
         conflicts=[conflict_json(c) for c in conflicts],
-        preview=_preview(rule, settings, sample_name or SAMPLE_NAME, sample_phone),
+        # An explicit empty name previews a contact with no name saved (the default("…") case).
+        preview=_preview(
+            rule, settings, SAMPLE_NAME if "name" not in sample else sample_name or None, sample_phone
+        ),
     )
 
 
-def _preview(rule: Rule, settings: BotSettings, name: str, phone: str) -> dict[str, Any] | None:
+def _preview(rule: Rule, settings: BotSettings, name: str | None, phone: str) -> dict[str, Any] | None:
     """The reply rendered for a sample contact, as the customer would get it; None if it cannot render."""
     template = compile_template(rule.reply)
     if template.problems:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from sqlalchemy import and_, or_, select
 
+from bot import BotSettings
 from bot.conflicts import Conflict, find_conflicts
 from inbox import resources
 from inbox.actions.rules import (
@@ -25,7 +26,7 @@ from inbox.actions.rules import (
 from inbox.api import bp
 from inbox.api.errors import ApiError, invalid, not_found
 from inbox.api.params import decode_cursor, encode_cursor, is_id, json_body, limit
-from inbox.botconfig import to_bot_rule
+from inbox.botconfig import bot_settings, read_settings, to_bot_rule
 from inbox.db import get_session, utcnow
 from inbox.models import ConfigChange, KeywordRule
 from inbox.resources import iso
@@ -79,6 +80,11 @@ def typed_rule_fields(data: dict[str, Any]) -> dict[str, Any]:
 def invalid_rule(error: InvalidRule) -> ApiError:
     fields = [{"field": e.field, "message": e.message} for e in error.errors]
     return ApiError(422, "invalid_rule", str(error), fields)
+
+
+def desk_settings() -> BotSettings:
+    """The bot settings as stored now (replies are measured with this desk's brand and support)."""
+    return bot_settings(read_settings(get_session()), current_app.config)
 
 
 def _with_conflicts(row: KeywordRule) -> dict[str, Any]:
@@ -136,7 +142,7 @@ def create_rule_view() -> tuple[Response, int]:
         if required not in values:
             raise invalid(required, "is required")
     try:
-        row = create_rule(get_session(), values, g.api_user)
+        row = create_rule(get_session(), values, g.api_user, desk_settings())
     except InvalidRule as error:
         raise invalid_rule(error) from None
     return jsonify(_with_conflicts(row)), 201
@@ -173,7 +179,7 @@ def patch_rule(rule_id: int) -> Response:
             rule=resources.rule(row),
         )
     try:
-        update_rule(get_session(), row, typed_rule_fields(data), g.api_user)
+        update_rule(get_session(), row, typed_rule_fields(data), g.api_user, desk_settings())
     except InvalidRule as error:
         raise invalid_rule(error) from None
     return jsonify(_with_conflicts(row))
@@ -252,7 +258,9 @@ def import_rules_view() -> Response:
     if problems:
         raise _invalid_import(problems)
     try:
-        result = import_rules(get_session(), values, replace_all=mode == "replace", user=g.api_user)
+        result = import_rules(
+            get_session(), values, replace_all=mode == "replace", user=g.api_user, settings=desk_settings()
+        )
     except InvalidRule as error:
         raise _invalid_import([{"field": e.field, "message": e.message} for e in error.errors]) from None
     return jsonify(

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Response, current_app, g, jsonify
 
+from bot import BotSettings
+from bot.hours import describe_opening, next_opening
 from bot.templates import TemplateContext, render
 from bot.texts import TEXT_FIELDS, default_text_templates
 from inbox.actions.settings import (
@@ -19,7 +21,7 @@ from inbox.api import bp
 from inbox.api.bot_bench import SAMPLE_NAME, SAMPLE_PHONE, text_details
 from inbox.api.errors import ApiError, invalid
 from inbox.api.params import json_body
-from inbox.db import get_session
+from inbox.db import get_session, utcnow
 
 MAX_TEXT_CHARS = 5000  # a text longer than this is refused as input; 1,600 rendered is the real limit
 
@@ -33,8 +35,8 @@ def _typed(data: dict[str, Any]) -> dict[str, Any]:
         if key in TEXT_SETTINGS and (not isinstance(value, str) or len(value) > MAX_TEXT_CHARS):
             raise invalid(key, f"must be text of at most {MAX_TEXT_CHARS} characters")
     misses = data.get("misses_before_handoff", 1)
-    if not isinstance(misses, int) or isinstance(misses, bool) or not 1 <= misses <= 100:
-        raise invalid("misses_before_handoff", "must be a whole number from 1 to 100")
+    if not isinstance(misses, int) or isinstance(misses, bool) or abs(misses) > 1_000_000:
+        raise invalid("misses_before_handoff", "must be a whole number")
     if "business_hours" in data and not isinstance(data["business_hours"], dict):
         raise invalid("business_hours", "must be an object of weekdays (mon … sun)")
     return {
@@ -75,6 +77,13 @@ def patch_settings() -> Response:
     return _answer(values, warnings)
 
 
+def _next_open(settings: BotSettings) -> str:
+    """When the desk next opens, as the after-hours reply would say it now (an example without hours)."""
+    now = utcnow()
+    opening = next_opening(settings.business_hours, now)
+    return describe_opening(opening, now) if opening else "tomorrow at 9:00 AM"
+
+
 @bp.post("/settings/preview")
 def preview_settings() -> Response:
     """Each text as a customer would get it with these (unsaved) settings, with warnings and errors."""
@@ -86,7 +95,7 @@ def preview_settings() -> Response:
         SAMPLE_PHONE,
         settings.brand_name,
         settings.support_contact,
-        next_open="tomorrow at 9:00 AM",
+        next_open=_next_open(settings),
     )
     texts = {}
     for key in TEXT_FIELDS:
