@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from bot import BotSettings, Rule, RuleError
 from bot.validation import validate_rule
+from inbox.actions.changes import record_change
 from inbox.botconfig import bump_version, to_bot_rule
-from inbox.models import ConfigChange, KeywordRule, User
+from inbox.models import KeywordRule, User
 
 RULE_FIELDS = ("name", "keywords", "match", "fuzzy", "threshold", "priority", "enabled", "reply", "action")
 # What a new rule gets for the fields it leaves out: the bot's own defaults, so they exist once.
@@ -81,17 +82,7 @@ def _record(
     after: dict[str, Any] | None,
     rule_id: int | None = None,
 ) -> None:
-    session.add(
-        ConfigChange(
-            user_id=user.id if user is not None else None,
-            subject="rule",
-            subject_id=row.id if row is not None else rule_id,
-            subject_name=name[:120],
-            action=action,
-            before=before,
-            after=after,
-        )
-    )
+    record_change(session, user, "rule", action, name, before, after, row.id if row is not None else rule_id)
 
 
 def _next_position(session: Session) -> int:
@@ -161,17 +152,8 @@ def reorder_rules(session: Session, ids: Sequence[int], user: User | None = None
                 .values(position=position, updated_at=KeywordRule.updated_at)
                 .execution_options(synchronize_session="fetch")
             )
-        session.add(
-            ConfigChange(
-                user_id=user.id if user is not None else None,
-                subject="rule",
-                subject_id=None,
-                subject_name="rule order",
-                action="reordered",
-                before={"order": [rows[i].name for i in before]},
-                after={"order": [rows[i].name for i in ids]},
-            )
-        )
+        order = {"order": [rows[i].name for i in before]}, {"order": [rows[i].name for i in ids]}
+        record_change(session, user, "rule", "reordered", "rule order", *order)
         bump_version(session)
     session.commit()
     return [rows[i] for i in ids]

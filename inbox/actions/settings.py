@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from bot import BotSettings, RuleError
 from bot.hours import parse_hours
 from bot.validation import settings_warnings, validate_rule, validate_settings
+from inbox.actions.changes import record_change
 from inbox.actions.rules import saved_rules
 from inbox.botconfig import bot_settings, read_settings, write_settings
-from inbox.models import ConfigChange, User
+from inbox.models import User
 
 TEXT_SETTINGS = (
     "brand_name",
@@ -127,16 +128,7 @@ def update_settings(
                 for key, value in changed.items()
             },
         )
-        session.add(
-            ConfigChange(
-                user_id=user.id if user is not None else None,
-                subject="settings",
-                subject_id=None,
-                subject_name="settings",
-                action="updated",
-                before={key: before[key] for key in changed},
-                after=changed,
-            )
-        )
+        before_values = {key: before[key] for key in changed}
+        record_change(session, user, "settings", "updated", "settings", before_values, changed)
     session.commit()
     return current_settings(session, config)

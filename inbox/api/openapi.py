@@ -468,7 +468,11 @@ SETTINGS_INPUT: dict[str, Any] = {
 # The settings form while it is being edited: typed, values checked by the answer's errors.
 SETTINGS_DRAFT: dict[str, Any] = {
     **SETTINGS_INPUT,
-    "properties": {**SETTINGS_INPUT["properties"], "business_hours": {"type": "object"}},
+    "properties": {
+        **SETTINGS_INPUT["properties"],
+        "misses_before_handoff": {"type": "integer", "minimum": -1000000, "maximum": 1000000},
+        "business_hours": {"type": "object"},
+    },
 }
 FOLDER_HELP = (
     "needs_agent (pending), mine (assigned to me, pending or open), unassigned (pending or open), "
