@@ -24,7 +24,8 @@ class CannedError(ValueError):
 
 
 def _clean(session: Session, shortcut: str, body: str, current_id: int | None = None) -> tuple[str, str]:
-    shortcut = shortcut.strip().lstrip("/").lower()
+    # Typed by people: "/Hi " means "hi". Only ASCII spaces are trimmed, as SHORTCUT_INPUT_PATTERN says.
+    shortcut = shortcut.strip(" \t\r\n").removeprefix("/").lower()
     if not _SHORTCUT.match(shortcut):
         raise CannedError(
             "shortcut", "use 1–32 lowercase letters, digits, - or _, starting with a letter or digit"

@@ -106,6 +106,9 @@ def receive_message(session: Session, inbound: InboundSms, sender: Address, bot:
         contact_phone=contact.phone,
         now=now,
     )
+    # Decided before the INSERT so the trace rides along in it (no second statement for it); a replayed
+    # MessageSid throws the decision away with everything else.
+    decision = None if inbound.opt_out_type else bot.decide(inbound.body, state)
     message = Message(
         conversation=conversation,
         contact=contact,
@@ -117,6 +120,7 @@ def receive_message(session: Session, inbound: InboundSms, sender: Address, bot:
         status="received",
         provider_sid=inbound.message_sid,
         created_at=now,
+        bot_trace=bot_trace(state, decision) if decision is not None else None,
     )
     session.add(message)
     try:
@@ -132,13 +136,11 @@ def receive_message(session: Session, inbound: InboundSms, sender: Address, bot:
     notify_message_created(session, message)
     notify_conversation_updated(session, conversation)
 
-    if inbound.opt_out_type:
-        _apply_twilio_opt_out_type(session, contact, message, inbound.opt_out_type)
+    if inbound.opt_out_type or decision is None:  # Twilio's Advanced Opt-Out answered already
+        _apply_twilio_opt_out_type(session, contact, message, inbound.opt_out_type or "")
         session.commit()
         return ReceiveResult(message=message)
 
-    decision = bot.decide(inbound.body, state)
-    message.bot_trace = bot_trace(state, decision)
     replies = _apply_decision(session, conversation, message, decision)
     session.commit()
     return ReceiveResult(message=message, decision=decision, replies=replies)

@@ -15,7 +15,7 @@ from inbox.actions.notes import MAX_BODY as MAX_NOTE
 from inbox.actions.settings import TEXT_SETTINGS
 from inbox.api import bp
 from inbox.api.conversations import FOLDERS
-from inbox.models.canned import SHORTCUT_PATTERN
+from inbox.models.canned import SHORTCUT_INPUT_PATTERN
 from inbox.models.contacts import CONSENT_ACTIONS, CONSENT_SOURCES
 from inbox.models.conversations import STATUSES as CONVERSATION_STATUSES
 from inbox.models.messages import SENDERS
@@ -482,7 +482,7 @@ CANNED_INPUT: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "shortcut": {"type": "string", "pattern": SHORTCUT_PATTERN},
+        "shortcut": {"type": "string", "pattern": SHORTCUT_INPUT_PATTERN},
         "body": {"type": "string", "minLength": 1, "maxLength": 1600},
     },
 }

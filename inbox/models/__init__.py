@@ -8,19 +8,24 @@ from inbox.models.messages import EarlyStatusReport, Message
 from inbox.models.notes import Note
 from inbox.models.rules import KeywordRule
 from inbox.models.settings import Setting
+from inbox.models.subscribers import AttributeDefinition, ContactTag, ListMembership, SubscriberList
 from inbox.models.users import ApiToken, User
 
 __all__ = [
     "ApiToken",
+    "AttributeDefinition",
     "CannedResponse",
     "ConfigChange",
     "ConsentEvent",
     "Contact",
+    "ContactTag",
     "Conversation",
     "EarlyStatusReport",
     "KeywordRule",
+    "ListMembership",
     "Message",
     "Note",
     "Setting",
+    "SubscriberList",
     "User",
 ]

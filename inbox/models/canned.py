@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from inbox.db import Base, utcnow
 
 SHORTCUT_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+# What the API takes: the same in any case, with an optional leading "/" and surrounding spaces.
+SHORTCUT_INPUT_PATTERN = r"^[ \t\r\n]*/?[A-Za-z0-9][A-Za-z0-9_-]{0,31}[ \t\r\n]*$"
 
 
 class CannedResponse(Base):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inbox.db import Base, utcnow
@@ -31,6 +31,8 @@ class Contact(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_inbound_at: Mapped[dt.datetime | None]
+    # Custom attributes by AttributeDefinition.key: text, number, "YYYY-MM-DD" dates, booleans (JSON scalars).
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
 
     consent_events: Mapped[list[ConsentEvent]] = relationship(
         back_populates="contact", order_by="ConsentEvent.id", cascade="all, delete-orphan"
