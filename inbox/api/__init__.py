@@ -111,6 +111,7 @@ def init_app(app: Flask) -> None:
         messages,
         openapi,
         rules,
+        segments,
         settings,
         users,
     )

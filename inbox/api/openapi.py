@@ -836,6 +836,22 @@ PATHS: dict[str, Any] = {
             "responses": responses(200, "The settings", ref("Settings")),
         },
     },
+    "/segments/count": {
+        "post": {
+            "operationId": "countSegment",
+            "summary": "How many contacts a segment selects; 422 invalid_segment with line and column",
+            "requestBody": body(obj({"filter": {"type": "string", "maxLength": 2000}})),
+            "responses": responses(200, "The count", obj({"count": INT})),
+        }
+    },
+    "/settings/changes": {
+        "get": {
+            "operationId": "listSettingsChanges",
+            "summary": 'The history of settings changes, newest first (rule_name is "settings")',
+            "parameters": PAGING,
+            "responses": responses(200, "A page of changes", page_of("RuleChange")),
+        }
+    },
     "/settings/preview": {
         "post": {
             "operationId": "previewSettings",

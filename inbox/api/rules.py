@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, g, jsonify, request
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from bot import BotSettings
 from bot.conflicts import Conflict, find_conflicts
@@ -279,13 +279,18 @@ def _invalid_import(problems: list[dict[str, str]]) -> ApiError:
 @bp.get("/rules/changes")
 def list_rule_changes() -> Response:
     """The history of rule changes, newest first (?rule_id= for one rule's)."""
-    page_size = limit()
     query = select(ConfigChange).where(ConfigChange.subject == "rule")
     raw_rule_id = request.args.get("rule_id")
     if raw_rule_id is not None:
         if not raw_rule_id.isdigit() or not is_id(int(raw_rule_id)):
             raise invalid("rule_id", "must be a rule id")
         query = query.where(ConfigChange.subject_id == int(raw_rule_id))
+    return changes_page(query)
+
+
+def changes_page(query: Select[ConfigChange]) -> Response:
+    """One page of recorded configuration changes, newest first."""
+    page_size = limit()
     cursor = decode_cursor(1)
     if cursor is not None:
         if not is_id(cursor[0]):

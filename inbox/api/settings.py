@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, g, jsonify
+from sqlalchemy import select
 
 from bot import BotSettings
 from bot.hours import describe_opening, next_opening
@@ -21,7 +22,9 @@ from inbox.api import bp
 from inbox.api.bot_bench import SAMPLE_NAME, SAMPLE_PHONE, text_details
 from inbox.api.errors import ApiError, invalid
 from inbox.api.params import json_body
+from inbox.api.rules import changes_page
 from inbox.db import get_session, utcnow
+from inbox.models import ConfigChange
 
 MAX_TEXT_CHARS = 5000  # a text longer than this is refused as input; 1,600 rendered is the real limit
 
@@ -82,6 +85,12 @@ def _next_open(settings: BotSettings) -> str:
     now = utcnow()
     opening = next_opening(settings.business_hours, now)
     return describe_opening(opening, now) if opening else "tomorrow at 9:00 AM"
+
+
+@bp.get("/settings/changes")
+def list_settings_changes() -> Response:
+    """The history of settings changes (who, when, before → after), newest first."""
+    return changes_page(select(ConfigChange).where(ConfigChange.subject == "settings"))
 
 
 @bp.post("/settings/preview")

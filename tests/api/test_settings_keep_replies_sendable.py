@@ -22,3 +22,15 @@ def test_a_support_contact_that_would_overflow_a_rules_reply_is_refused(
 
     fine = client.patch("/api/v1/settings", json={"support_contact": "help@acme.test"}, headers=headers)
     assert fine.status_code == 200
+
+
+def test_settings_changes_can_be_looked_at(client: FlaskClient, session: Session) -> None:
+    headers = auth_headers(make_token(session))
+    client.patch("/api/v1/settings", json={"brand_name": "Acme"}, headers=headers)
+    client.patch("/api/v1/settings", json={"support_contact": "help@acme.test"}, headers=headers)
+    page = client.get("/api/v1/settings/changes?limit=1", headers=headers).get_json()
+    [latest] = page["data"]
+    assert latest["after"] == {"support_contact": "help@acme.test"} and latest["user"] is not None
+    older = client.get(f"/api/v1/settings/changes?cursor={page['next_cursor']}", headers=headers).get_json()
+    assert [c["after"] for c in older["data"]] == [{"brand_name": "Acme"}]
+    assert older["next_cursor"] is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from inbox.segments.language import (
     RelativeTime,
     comparisons,
 )
+from tests.factories import auth_headers, make_token
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 
@@ -209,3 +211,18 @@ def test_segments_that_make_no_sense_point_at_the_field(
         segment_condition(text, Vocabulary.load(session), NOW)
     assert words in caught.value.message
     assert caught.value.column == column
+
+
+def test_the_api_counts_a_segment_and_points_at_mistakes(
+    client: FlaskClient, session: Session, people: dict[str, int]
+) -> None:
+    headers = auth_headers(make_token(session, role="agent"))
+    counted = client.post("/api/v1/segments/count", json={"filter": 'tag = "vip"'}, headers=headers)
+    assert counted.status_code == 200 and counted.get_json() == {"count": 2}
+    wrong = client.post(
+        "/api/v1/segments/count", json={"filter": 'tag = "vip" AND\ncolour = "red"'}, headers=headers
+    )
+    assert wrong.status_code == 422
+    error = wrong.get_json()["error"]
+    assert error["code"] == "invalid_segment" and (error["line"], error["column"]) == (2, 1)
+    assert "unknown field 'colour'" in error["fields"][0]["message"]
