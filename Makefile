@@ -24,12 +24,13 @@ run: install
 	$(FLASK) seed-demo
 	$(PY) app.py
 
-# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set. CI=1: hypothesis and
+# schemathesis replay their fixed examples, so the README's command is reproducible (plain pytest explores).
 test: install
-	$(PY) -m pytest
+	CI=1 $(PY) -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the whole suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		TEXTDESK_TEST_DB=postgresql $(PY) -m pytest; \
+		CI=1 TEXTDESK_TEST_DB=postgresql $(PY) -m pytest; \
 	else \
 		echo "TEST_DATABASE_URL is not set: the PostgreSQL pass is skipped"; \
 	fi

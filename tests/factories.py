@@ -111,3 +111,10 @@ def make_conversation(session: Session, contact: Contact | None = None, **overri
     session.add(conv)
     session.commit()
     return conv
+
+
+def call(client: FlaskClient, token: str, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
+    """One API request with a token; asserts the status and returns the JSON body."""
+    response = client.open(path, method=method, headers=auth_headers(token), **kwargs)
+    assert response.status_code == status, (method, path, response.status_code, response.get_json())
+    return response.get_json()

@@ -15,6 +15,7 @@ from inbox.actions.notes import MAX_BODY as MAX_NOTE
 from inbox.actions.settings import TEXT_SETTINGS
 from inbox.api import bp
 from inbox.api.conversations import FOLDERS
+from inbox.api.params import MAX_ID
 from inbox.models.canned import SHORTCUT_INPUT_PATTERN
 from inbox.models.contacts import CONSENT_ACTIONS, CONSENT_SOURCES
 from inbox.models.conversations import STATUSES as CONVERSATION_STATUSES
@@ -28,6 +29,7 @@ ENCODINGS = ["GSM-7", "UCS-2"]
 INT = {"type": "integer"}
 BOOL = {"type": "boolean"}
 DATETIME = {"type": "string", "format": "date-time"}
+ROW_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}  # ids are 32-bit integers on PostgreSQL
 
 
 def enum(values: Iterable[str]) -> dict[str, Any]:
@@ -432,8 +434,7 @@ def responses(ok_status: int, description: str, schema: dict[str, Any] | None, *
 
 def path_id(name: str) -> dict[str, Any]:
     """A positive integer id in the path."""
-    schema = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
-    return {"name": name, "in": "path", "required": True, "schema": schema}
+    return {"name": name, "in": "path", "required": True, "schema": ROW_ID}
 
 
 def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -454,7 +455,7 @@ def body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
 
 DRAFT_FIELDS: dict[str, Any] = {
     "draft": nullable(ref("RuleInput")),
-    "draft_id": nullable({"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
+    "draft_id": nullable(ROW_ID),
 }
 SETTINGS_INPUT: dict[str, Any] = {
     "type": "object",
@@ -543,7 +544,7 @@ PATHS: dict[str, Any] = {
                     "additionalProperties": False,
                     "properties": {
                         "status": enum(CONVERSATION_STATUSES),
-                        "assignee_id": nullable({"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
+                        "assignee_id": nullable(ROW_ID),
                     },
                 }
             ),
@@ -728,7 +729,7 @@ PATHS: dict[str, Any] = {
                     "required": ["rule"],
                     "properties": {
                         "rule": ref("RuleDraft"),
-                        "id": nullable({"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
+                        "id": nullable(ROW_ID),
                         "sample": {
                             "type": "object",
                             "nullable": True,
@@ -769,7 +770,7 @@ PATHS: dict[str, Any] = {
                     {
                         "ids": {
                             "type": "array",
-                            "items": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                            "items": ROW_ID,
                         }
                     }
                 )
@@ -815,9 +816,7 @@ PATHS: dict[str, Any] = {
             "operationId": "listRuleChanges",
             "summary": "The history of rule changes, newest first",
             "parameters": [
-                query(
-                    "rule_id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "one rule's history"
-                ),
+                query("rule_id", ROW_ID, "one rule's history"),
                 *PAGING,
             ],
             "responses": responses(200, "A page of changes", page_of("RuleChange")),

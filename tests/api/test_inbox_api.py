@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from inbox.actions.users import set_active
 from inbox.models import Message, Note, User
-from tests.factories import auth_headers, make_contact, make_conversation, make_token, make_user, post_inbound
+from tests.factories import (
+    auth_headers,
+    call,
+    make_contact,
+    make_conversation,
+    make_token,
+    make_user,
+    post_inbound,
+)
 
 
 @pytest.fixture
@@ -23,12 +31,6 @@ def me(session: Session) -> User:
 @pytest.fixture
 def token(session: Session, me: User) -> str:
     return make_token(session, me)
-
-
-def call(client: FlaskClient, token: str, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
-    response = client.open(path, method=method, headers=auth_headers(token), **kwargs)
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
 
 
 def ids(client: FlaskClient, token: str, query: str) -> list[int]:

@@ -12,31 +12,10 @@ from sqlalchemy import null, select, update
 from sqlalchemy.orm import Session
 
 from inbox.models import Message, User
-from tests.factories import auth_headers, make_rule, make_token, make_user, post_inbound
+from tests.factories import auth_headers, call, make_rule, post_inbound
 
 FALLBACK = "Sorry, I didn't catch that. Reply AGENT to reach a person, HELP for help or STOP to opt out."
 HANDOFF_ACK = "Thanks! An agent will reply shortly."
-
-
-@pytest.fixture
-def admin(session: Session) -> User:
-    return make_user(session, role="admin", name="Ada Admin", email="ada@example.com")
-
-
-@pytest.fixture
-def admin_token(session: Session, admin: User) -> str:
-    return make_token(session, admin)
-
-
-@pytest.fixture
-def agent_token(session: Session) -> str:
-    return make_token(session, role="agent")
-
-
-def call(client: FlaskClient, token: str, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
-    response = client.open(path, method=method, headers=auth_headers(token), **kwargs)
-    assert response.status_code == status, (method, path, response.status_code, response.get_json())
-    return response.get_json()
 
 
 def new_rule(client: FlaskClient, token: str, name: str, keywords: list[str], **fields: Any) -> Any:

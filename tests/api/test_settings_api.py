@@ -14,33 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.models import ConfigChange, User
-from tests.factories import auth_headers, make_rule, make_token, make_user, post_inbound
+from tests.factories import call, make_rule, post_inbound
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TEXTS = ("help_text", "stop_text", "start_text", "fallback_text", "handoff_ack", "after_hours_text")
 HANDOFF_ACK = "Thanks! An agent will reply shortly."
-
-
-@pytest.fixture
-def admin(session: Session) -> User:
-    return make_user(session, role="admin", name="Ada Admin")
-
-
-@pytest.fixture
-def admin_token(session: Session, admin: User) -> str:
-    return make_token(session, admin)
-
-
-@pytest.fixture
-def agent_token(session: Session) -> str:
-    return make_token(session, role="agent")
-
-
-def call(client: FlaskClient, token: str, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
-    response = client.open(path, method=method, headers=auth_headers(token), **kwargs)
-    assert response.status_code == status, (method, path, response.status_code, response.get_json())
-    return response.get_json()
 
 
 def patch(client: FlaskClient, token: str, body: dict[str, Any], status: int = 200) -> Any:

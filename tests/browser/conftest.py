@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -39,6 +38,7 @@ from sqlalchemy.engine import Engine, make_url
 from inbox.config import ENV_KEYS
 from tests.browser.helpers import ACCOUNTS, ADMIN, FAILURES, ROOT, TWILIO_TOKEN, Server
 from tests.conftest import DB_KIND, postgres_url
+from tests.processes import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking"]
@@ -208,13 +208,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
 # --------------------------------------------------------------------------------------------------
 # The live servers: one per module, each on its own copy of the template; the next one starts early
 # --------------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

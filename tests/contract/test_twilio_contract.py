@@ -22,6 +22,7 @@ from twilio_standin import ACCOUNT_SID, AUTH_TOKEN, MESSAGES_PATH, StandIn, twil
 
 from sms.provider import OutboundSms, SendError
 from sms.twilio import TwilioProvider
+from tests.processes import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -36,12 +37,6 @@ if not PRISM.exists() or shutil.which("node") is None:
     pytest.skip(f"Prism is not installed ({PRISM} missing): run `npm ci` in {REPO}", allow_module_level=True)
 if not SPEC.exists():
     pytest.skip(f"Twilio's OpenAPI document is not at {SPEC}", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

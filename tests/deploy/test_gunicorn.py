@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,36 +12,13 @@ import pytest
 import requests
 
 from sms.twilio import compute_signature
+from tests.processes import GUNICORN, GUNICORN_WORKERS, ROOT, flask_cli, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 TOKEN = "gunicorn-test-auth-token"
 PUBLIC_URL = "https://desk.example.com"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def flask_cli(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    return result.stdout
-
-
-WORKERS = {"gevent": ["-k", "gevent"], "gthread": ["--threads", "4"]}
-
-
-@pytest.fixture(params=sorted(WORKERS))
+@pytest.fixture(params=sorted(GUNICORN_WORKERS))
 def served(
     database_url: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[tuple[str, dict[str, str]]]:
@@ -58,7 +33,15 @@ def served(
     flask_cli(env, "init-db")
     port = free_port()
     process = subprocess.Popen(
-        [str(GUNICORN), "-w", "2", *WORKERS[request.param], "-b", f"127.0.0.1:{port}", "app:create_app()"],
+        [
+            str(GUNICORN),
+            "-w",
+            "2",
+            *GUNICORN_WORKERS[request.param],
+            "-b",
+            f"127.0.0.1:{port}",
+            "app:create_app()",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -11,9 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
-import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -29,9 +27,8 @@ import requests
 import socketio
 
 from sms.twilio import compute_signature
+from tests.processes import GUNICORN, GUNICORN_WORKERS, ROOT, flask_cli, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 AUTH_TOKEN = "redis-multiprocess-auth-token"
 PUBLIC_URL = "https://desk.example.com"
 START_SECONDS = 30.0
@@ -41,27 +38,6 @@ EVENT_SECONDS = 10.0
 NO_CONTROL_SOCKET = ["--no-control-socket"] if int(gunicorn.__version__.split(".")[0]) >= 27 else []
 
 Event = tuple[str, dict[str, Any]]
-
-
-def free_port() -> int:
-    """A TCP port free right now on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def flask_cli(env: dict[str, str], *args: str) -> str:
-    """Run `flask --app app ARGS` and return its standard output."""
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
 
 
 @dataclass
@@ -88,9 +64,6 @@ class Server:
                 self.process.wait(timeout=10)
 
 
-WORKERS = {"gevent": ["-k", "gevent"], "gthread": ["--threads", "16"]}
-
-
 def start_server(name: str, worker: str, env: dict[str, str], tmp_path: Path) -> Server:
     """Start `gunicorn 'app:create_app()'` with one worker of the given class on a free port."""
     port = free_port()
@@ -101,7 +74,7 @@ def start_server(name: str, worker: str, env: dict[str, str], tmp_path: Path) ->
                 str(GUNICORN),
                 "-w",
                 "1",
-                *WORKERS[worker],
+                *GUNICORN_WORKERS[worker],
                 "--graceful-timeout",
                 "3",
                 *NO_CONTROL_SOCKET,
@@ -155,7 +128,7 @@ def redis_url() -> str:
     return url
 
 
-@pytest.fixture(params=sorted(WORKERS))
+@pytest.fixture(params=sorted(GUNICORN_WORKERS))
 def worker(request: pytest.FixtureRequest) -> str:
     """The gunicorn worker class the servers run."""
     return str(request.param)
