@@ -25,9 +25,9 @@ client's own decoding. The first --warmup webhooks of each scenario are not coun
 --gap seconds after the previous one was answered. Prints p50/p99/max per scenario (and per process), how
 long the POST took, the first-to-last spread of each fan-out, the CPU the servers and the clients used per
 webhook, and a comparison. Goal: p99 under 50 ms; with --repeat N every scenario runs N rounds on fresh
-servers and the verdict quotes the median of the rounds' p99 (one run's p99 moves with the machine). Asserts nothing. The clients share the machine's CPUs
-with the servers (a browser would not), so the figures are an upper bound; the load average before the run
-is printed.
+servers and the verdict quotes the median of the rounds' p99 (one run's p99 moves with the machine).
+Asserts nothing. The clients share the machine's CPUs with the servers (a browser would not), so the
+figures are an upper bound; the load average before the run is printed.
 --database-url must name a database the bench may migrate and write to (users, contacts, texts).
 
     .venv/bin/python bench/bench_realtime.py [--quick] [--clients 200] [--webhooks 100] [--gap 0.05]

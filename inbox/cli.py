@@ -110,6 +110,9 @@ def outbox_worker_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
+    from inbox.cli_campaigns import campaigns_group
+    from inbox.cli_contacts import contacts_group
+
     for command in (
         init_db_command,
         db_revision_command,
@@ -118,5 +121,7 @@ def init_app(app: Flask) -> None:
         create_token_command,
         revoke_token_command,
         outbox_worker_command,
+        contacts_group,
+        campaigns_group,
     ):
         app.cli.add_command(command)

@@ -32,6 +32,8 @@ _PURPOSE_BY_KIND = {
     DecisionKind.HUMAN: "handoff_ack",
     DecisionKind.FALLBACK: "fallback",
 }
+# A text within this long after a campaign's text counts as a reply to that campaign.
+CAMPAIGN_REPLY_WINDOW = dt.timedelta(days=3)
 _SYSTEM_KINDS = {DecisionKind.OPT_OUT, DecisionKind.OPT_IN, DecisionKind.HELP}
 
 
@@ -121,6 +123,7 @@ def receive_message(session: Session, inbound: InboundSms, sender: Address, bot:
         provider_sid=inbound.message_sid,
         created_at=now,
         bot_trace=bot_trace(state, decision) if decision is not None else None,
+        campaign_id=campaign_replied_to(contact, now),
     )
     session.add(message)
     try:
@@ -144,6 +147,13 @@ def receive_message(session: Session, inbound: InboundSms, sender: Address, bot:
     replies = _apply_decision(session, conversation, message, decision)
     session.commit()
     return ReceiveResult(message=message, decision=decision, replies=replies)
+
+
+def campaign_replied_to(contact: Contact, now: dt.datetime) -> int | None:
+    """The campaign this text answers: the last one that texted the contact, if within the reply window."""
+    if contact.last_campaign_id is None or contact.last_campaign_at is None:
+        return None
+    return contact.last_campaign_id if now - contact.last_campaign_at <= CAMPAIGN_REPLY_WINDOW else None
 
 
 def bot_trace(state: ConversationState, decision: Decision) -> dict[str, Any]:

@@ -105,14 +105,17 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     from inbox.api import (  # noqa: F401  (routes)
         bot_bench,
+        campaigns,
         canned,
         contacts,
         conversations,
+        imports,
         messages,
         openapi,
         rules,
         segments,
         settings,
+        subscribers,
         users,
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from flask import Response, jsonify
@@ -13,9 +12,26 @@ from bot.rules import ACTIONS, MATCH_TYPES, DecisionKind
 from bot.texts import TEXT_FIELDS
 from inbox.actions.notes import MAX_BODY as MAX_NOTE
 from inbox.actions.settings import TEXT_SETTINGS
-from inbox.api import bp
+from inbox.api import bp, spec_campaigns, spec_imports, spec_subscribers
 from inbox.api.conversations import FOLDERS
-from inbox.api.params import MAX_ID
+from inbox.api.spec_parts import (
+    BOOL,
+    DATETIME,
+    ENCODINGS,
+    INT,
+    PAGING,
+    ROW_ID,
+    STR,
+    body,
+    enum,
+    nullable,
+    obj,
+    page_of,
+    path_id,
+    query,
+    ref,
+    responses,
+)
 from inbox.models.canned import SHORTCUT_INPUT_PATTERN
 from inbox.models.contacts import CONSENT_ACTIONS, CONSENT_SOURCES
 from inbox.models.conversations import STATUSES as CONVERSATION_STATUSES
@@ -23,38 +39,6 @@ from inbox.models.messages import SENDERS
 from inbox.models.messages import STATUSES as MESSAGE_STATUSES
 from inbox.models.users import ROLES
 from inbox.replay import MAX_REPLAY
-
-STR = {"type": "string"}
-ENCODINGS = ["GSM-7", "UCS-2"]
-INT = {"type": "integer"}
-BOOL = {"type": "boolean"}
-DATETIME = {"type": "string", "format": "date-time"}
-ROW_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}  # ids are 32-bit integers on PostgreSQL
-
-
-def enum(values: Iterable[str]) -> dict[str, Any]:
-    """A string schema limited to values (taken from the code's own constants, never retyped)."""
-    return {"type": "string", "enum": list(values)}
-
-
-def nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    """An OpenAPI 3.0 nullable copy of a schema."""
-    return {**schema, "nullable": True}
-
-
-def ref(name: str) -> dict[str, str]:
-    """A reference to a component schema."""
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    """An object schema; every listed property is required unless said otherwise."""
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties) if required is None else required,
-    }
-
 
 CLOCK = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"}
 BUSINESS_HOURS = {
@@ -392,65 +376,6 @@ SCHEMAS: dict[str, Any] = {
         ]
     },
 }
-
-
-def page_of(name: str) -> dict[str, Any]:
-    """A list response: {"data": [...], "next_cursor": … | null}."""
-    return obj({"data": {"type": "array", "items": ref(name)}, "next_cursor": nullable(STR)})
-
-
-def json_content(schema: dict[str, Any]) -> dict[str, Any]:
-    """An application/json content map."""
-    return {"application/json": {"schema": schema}}
-
-
-ERROR_RESPONSES = {
-    str(status): {"description": description, "content": json_content(ref("Error"))}
-    for status, description in {
-        400: "The body is not a JSON object",
-        401: "No valid token or session",
-        403: "Not allowed for this user",
-        404: "No such resource",
-        413: "The request is too large",
-        415: "The body is not JSON",
-        422: "A field is invalid; error.fields says which and why",
-    }.items()
-}
-
-
-def responses(ok_status: int, description: str, schema: dict[str, Any] | None, *extra: int) -> dict[str, Any]:
-    """An operation's responses: the success one plus every error it can answer."""
-    ok: dict[str, Any] = {"description": description}
-    if schema is not None:
-        ok["content"] = json_content(schema)
-    result: dict[str, Any] = {str(ok_status): ok, **ERROR_RESPONSES}
-    for status in extra:
-        result[str(status)] = {
-            "description": "Conflict with the current state",
-            "content": json_content(ref("Error")),
-        }
-    return result
-
-
-def path_id(name: str) -> dict[str, Any]:
-    """A positive integer id in the path."""
-    return {"name": name, "in": "path", "required": True, "schema": ROW_ID}
-
-
-def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    """An optional query parameter."""
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
-
-
-PAGING = [
-    query("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "page size (default 50)"),
-    query("cursor", STR, "next_cursor of the previous page"),
-]
-
-
-def body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
-    """A JSON request body."""
-    return {"required": required, "content": json_content(schema)}
 
 
 DRAFT_FIELDS: dict[str, Any] = {
@@ -860,6 +785,12 @@ PATHS: dict[str, Any] = {
         }
     },
 }
+
+
+# Each area of the API describes its own endpoints; the document is their union.
+for _area in (spec_subscribers, spec_imports, spec_campaigns):
+    SCHEMAS.update(_area.SCHEMAS)
+    PATHS.update(_area.PATHS)
 
 
 def query_parameters(flask_rule: str, method: str) -> frozenset[str]:

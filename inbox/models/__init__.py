@@ -1,5 +1,13 @@
 """The conversation store: one module per aggregate, all on inbox.db.Base."""
 
+from inbox.models.campaigns import (
+    Campaign,
+    CampaignRecipient,
+    MessageTemplate,
+    SavedSegment,
+    Sender,
+    WorkerLease,
+)
 from inbox.models.canned import CannedResponse
 from inbox.models.changes import ConfigChange
 from inbox.models.contacts import ConsentEvent, Contact
@@ -14,6 +22,8 @@ from inbox.models.users import ApiToken, User
 __all__ = [
     "ApiToken",
     "AttributeDefinition",
+    "Campaign",
+    "CampaignRecipient",
     "CannedResponse",
     "ConfigChange",
     "ConsentEvent",
@@ -24,8 +34,12 @@ __all__ = [
     "KeywordRule",
     "ListMembership",
     "Message",
+    "MessageTemplate",
     "Note",
+    "SavedSegment",
+    "Sender",
     "Setting",
     "SubscriberList",
     "User",
+    "WorkerLease",
 ]

@@ -33,6 +33,10 @@ class Contact(Base):
     last_inbound_at: Mapped[dt.datetime | None]
     # Custom attributes by AttributeDefinition.key: text, number, "YYYY-MM-DD" dates, booleans (JSON scalars).
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    # The last campaign text we sent them: a text back within REPLY_WINDOW is that campaign's reply
+    # (kept here so marking a reply costs the webhook no extra query).
+    last_campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    last_campaign_at: Mapped[dt.datetime | None]
 
     consent_events: Mapped[list[ConsentEvent]] = relationship(
         back_populates="contact", order_by="ConsentEvent.id", cascade="all, delete-orphan"

@@ -26,6 +26,8 @@ class Message(Base):
     __table_args__ = (
         Index("ix_messages_conversation_id_id", "conversation_id", "id"),
         Index("ix_messages_outbox", "status", "next_attempt_at"),
+        Index("ix_messages_campaign", "campaign_id", "direction", "status"),
+        Index("ix_messages_claimed_at", "claimed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +43,9 @@ class Message(Base):
     # Inbound only: the state the bot saw and what it decided (kind, rule, replies, hand-off), so a
     # replay of changed rules can be compared with what really happened.
     bot_trace: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Outbound: the campaign that sent it; inbound: the campaign it replies to (its last text to this
+    # contact, within the reply window), so reports count replies and the inbox marks them.
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[int | None]
     error_message: Mapped[str | None] = mapped_column(Text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inbox.db import Base, utcnow
@@ -27,6 +27,8 @@ class KeywordRule(Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     reply: Mapped[str] = mapped_column(Text, default="")
     action: Mapped[str] = mapped_column(String(16), default="reply")
+    # action "subscribe": the list a keyword (JOIN VIP) subscribes the texter to.
+    list_id: Mapped[int | None] = mapped_column(ForeignKey("subscriber_lists.id", ondelete="SET NULL"))
     # Place in the admin's list (and the last tie-break between equal matches); reorder rewrites it.
     position: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

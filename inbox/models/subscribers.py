@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inbox.db import Base, utcnow
@@ -51,6 +51,11 @@ class SubscriberList(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     frequency: Mapped[str] = mapped_column(String(80), default="")  # "up to 4 msgs/month": said on joining
     double_opt_in: Mapped[bool] = mapped_column(default=False)
+    # The public sign-up form lives at /join/<slug> while signup_enabled.
+    slug: Mapped[str | None] = mapped_column(String(60), unique=True)
+    signup_enabled: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Sent once a membership is confirmed (a template; "" sends none).
+    welcome_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[ListMembership]] = relationship(back_populates="list")

@@ -8,7 +8,19 @@ from werkzeug.exceptions import Forbidden
 
 from inbox.api import api_error, http_error
 from inbox.api.errors import ApiError
-from inbox.web import admin, auth_views, bot_admin, pages, security, simulator, vendor
+from inbox.web import (
+    admin,
+    auth_views,
+    bot_admin,
+    imports_admin,
+    marketing,
+    pages,
+    security,
+    signup,
+    simulator,
+    subscribers_admin,
+    vendor,
+)
 
 
 def wants_json() -> bool:
@@ -20,7 +32,18 @@ def init_app(app: Flask) -> None:
     """Register the pages and switch on CSRF protection, security headers and login throttling."""
     security.init_app(app)
     auth_views.init_app(app)
-    for blueprint in (auth_views.bp, pages.bp, admin.bp, bot_admin.bp, simulator.bp, vendor.bp):
+    for blueprint in (
+        auth_views.bp,
+        pages.bp,
+        admin.bp,
+        bot_admin.bp,
+        marketing.bp,
+        subscribers_admin.bp,
+        imports_admin.bp,
+        signup.bp,
+        simulator.bp,
+        vendor.bp,
+    ):
         app.register_blueprint(blueprint)
 
     @app.context_processor

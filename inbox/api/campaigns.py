@@ -1,0 +1,3 @@
+"""/api/v1 campaigns endpoints."""
+
+from __future__ import annotations

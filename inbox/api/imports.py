@@ -1,0 +1,3 @@
+"""/api/v1 imports endpoints."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""/api/v1 subscribers endpoints."""
+
+from __future__ import annotations
