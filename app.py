@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from inbox import api, cli, config, db, events, health, outbox, web, webhooks
+from inbox.campaigns import worker as campaigns
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -21,6 +22,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     events.init_app(app)
     outbox.init_app(app)
+    campaigns.init_app(app)
     webhooks.init_app(app)
     api.init_app(app)
     web.init_app(app)

@@ -1,7 +1,8 @@
 """A tiny, safe template language for bot replies: {{ variable | filter }} and nothing else.
 
 Variables: contact.name, contact.first_name, contact.phone, brand, support, next_open (when the desk
-next opens, in the after-hours reply).
+next opens, in the after-hours reply), and contact.<key> for each custom attribute the caller allows
+(campaigns: the desk's attribute definitions).
 Filters: default("text") (used when the value is empty), upper, lower, title.
 
 There is no evaluation and no attribute access: an expression is parsed by a regular grammar and
@@ -14,6 +15,7 @@ template can at worst send odd text, never leak internals.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,9 +43,15 @@ class TemplateContext:
     brand: str = ""
     support: str = ""
     next_open: str = ""  # "tomorrow at 9:00 AM": only set for the after-hours reply
+    attributes: tuple[tuple[str, str], ...] = ()  # (key, text) of the contact's custom attributes
 
     def value(self, variable: str) -> str:
         """The text of one known variable ("" when unknown or missing)."""
+        if self.attributes and variable.startswith("contact."):
+            key = variable.removeprefix("contact.")
+            for name, text in self.attributes:
+                if name == key:
+                    return text
         if variable == "contact.name":
             return (self.contact_name or "").strip()
         if variable == "contact.first_name":
@@ -96,15 +104,16 @@ class Template:
         )
 
 
-def _parse_expression(source: str) -> tuple[_Expression | None, list[str]]:
+def _parse_expression(source: str, extra: frozenset[str]) -> tuple[_Expression | None, list[str]]:
     shown = "{{" + source + "}}"
     head = _VARIABLE_RE.match(source)
     if head is None or not source.strip():
         return None, [f"{shown}: expected a variable name"]
     variable = re.sub(r"\s+", "", head.group(1))
     problems: list[str] = []
-    if variable not in VARIABLES:
-        problems.append(f"{shown}: unknown variable {variable!r} (allowed: {', '.join(VARIABLES)})")
+    if variable not in VARIABLES and variable not in extra:
+        allowed = ", ".join((*VARIABLES, *sorted(extra)))
+        problems.append(f"{shown}: unknown variable {variable!r} (allowed: {allowed})")
     filters: list[tuple[str, str | None]] = []
     position = head.end()
     while position < len(source):
@@ -129,8 +138,11 @@ def _parse_expression(source: str) -> tuple[_Expression | None, list[str]]:
 
 
 @lru_cache(maxsize=4096)
-def compile_template(text: str) -> Template:
-    """Parse a template once (cached: templates are few and reused for every message)."""
+def compile_template(text: str, extra_variables: frozenset[str] = frozenset()) -> Template:
+    """Parse a template once (cached: templates are few and reused for every message).
+
+    extra_variables: more variables the caller's context provides (contact.<attribute key>).
+    """
     parts: list[str | _Expression | None] = []
     problems: list[str] = []
     position = 0
@@ -145,7 +157,7 @@ def compile_template(text: str) -> Template:
             problems.append("'{{' without a matching '}}'")
             parts.append(match.group(0))
         else:
-            expression, found = _parse_expression(inner)
+            expression, found = _parse_expression(inner, extra_variables)
             problems.extend(found)
             parts.append(expression)
         position = match.end()
@@ -160,11 +172,16 @@ def compile_template(text: str) -> Template:
     return Template(tuple(part for part in parts if part != ""), tuple(dict.fromkeys(problems)))
 
 
-def validate_template(text: str) -> list[str]:
+def validate_template(text: str, extra_variables: frozenset[str] = frozenset()) -> list[str]:
     """List the problems in a template (unknown variables/filters, malformed braces); [] when valid."""
-    return list(compile_template(text).problems)
+    return list(compile_template(text, extra_variables).problems)
 
 
-def render(text: str, context: TemplateContext) -> str:
+def render(text: str, context: TemplateContext, extra_variables: frozenset[str] = frozenset()) -> str:
     """Render a template to plain text; never raises (invalid expressions render as nothing)."""
-    return compile_template(text).render(context)
+    return compile_template(text, extra_variables).render(context)
+
+
+def attribute_variables(keys: Iterable[str]) -> frozenset[str]:
+    """The template variables of custom attributes: contact.<key> for each key."""
+    return frozenset(f"contact.{key}" for key in keys)

@@ -99,13 +99,19 @@ def revoke_token_command(token_or_prefix: str) -> None:
 @click.command("outbox-worker")
 @with_appcontext
 def outbox_worker_command() -> None:
-    """Deliver queued texts until stopped (production: run next to web processes with OUTBOX_MODE=off)."""
+    """Deliver queued texts and run campaigns until stopped (production: next to OUTBOX_MODE=off web)."""
     outbox = current_app.extensions["textdesk.outbox"]
+    campaigns = current_app.extensions["textdesk.campaigns"]
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    click.echo(f"Outbox worker delivering through {outbox.provider.name}; Ctrl-C to stop.")
+    click.echo(f"Outbox worker delivering through {outbox.provider.name}, and campaigns; Ctrl-C to stop.")
+    # Campaigns run beside the outbox: only one process at a time sends them (a lease), so any number
+    # of workers may run.
+    campaign_thread = threading.Thread(target=campaigns.run, args=(stop,), name="campaigns", daemon=True)
+    campaign_thread.start()
     outbox.run(stop)
+    campaign_thread.join(timeout=10)
 
 
 def init_app(app: Flask) -> None:

@@ -23,6 +23,7 @@ ENV_KEYS = (
     "SUPPORT_CONTACT",
     "DEFAULT_REGION",
     "OUTBOX_MODE",
+    "CAMPAIGN_LEASE_SECONDS",
     "HOST",
     "PORT",
 )
@@ -51,6 +52,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "OUTBOX_RETRY_BASE_SECONDS": 2.0,
         "OUTBOX_RETRY_MAX_SECONDS": 300.0,
         "SIMULATOR_DELAYS": (0.3, 1.2),  # seconds until "sent", then "delivered"
+        # One process at a time sends campaigns, holding a lease it renews; a dead holder's lease runs
+        # out after this long and another process takes over. Keep it above 2 × TWILIO_TIMEOUT_SECONDS.
+        "CAMPAIGN_LEASE_SECONDS": 30.0,
         "HOST": "127.0.0.1",
         "PORT": 5000,
         # Twilio posts small forms; the API takes JSON. Anything bigger is refused with 413.
@@ -82,6 +86,7 @@ def load(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[s
             config[key] = value
     config.update(overrides or {})
     config["PORT"] = int(config["PORT"])
+    config["CAMPAIGN_LEASE_SECONDS"] = float(config["CAMPAIGN_LEASE_SECONDS"])
     config["PUBLIC_URL"] = str(config["PUBLIC_URL"]).rstrip("/")
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = secret_key(instance_path)

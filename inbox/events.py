@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from inbox import resources
-from inbox.models import Contact, Conversation, Message, Note
+from inbox.models import Campaign, Contact, Conversation, Message, Note
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,22 @@ def notify_user_deactivated(session: Session, user_id: int) -> None:
             log.exception("could not disconnect user %s", user_id)
 
     on_commit(session, f"disconnect-user:{user_id}", disconnect)
+
+
+def notify_campaign_updated(session: Session, campaign: Campaign) -> None:
+    """Queue campaign.updated (the campaign and its progress) for after commit, once per transaction."""
+    from inbox.campaigns.resource import campaign_resource
+
+    pending = session.info.setdefault(_PENDING, [])
+    key = ("campaign.updated", campaign)
+    if any(getattr(b, "key", None) == key for _, b in pending):
+        return
+
+    def build() -> dict[str, Any]:
+        return campaign_resource(session, campaign, with_progress=True)
+
+    build.key = key  # type: ignore[attr-defined]
+    pending.append(("campaign.updated", build))
 
 
 def on_commit(session: Session, key: str, callback: Callable[[], None]) -> None:

@@ -59,16 +59,21 @@ class Outbox:
         self._stop = threading.Event()
         self._start_lock = threading.Lock()
 
-    def claim(self, limit: int) -> list[int]:
+    def claim(self, limit: int, campaign_id: int | None = None) -> list[int]:
         """Atomically take up to limit due texts (queued → sending); returns their ids, oldest first.
 
         One statement; on PostgreSQL SKIP LOCKED lets several workers take disjoint batches without
         waiting on each other, and `status = 'queued'` in the outer WHERE keeps a claim exclusive.
+        Without campaign_id it takes conversational texts only: a campaign's texts are handed over by
+        the campaign worker, at the sender's pace.
         """
         now = utcnow()
+        of_campaign = (
+            Message.campaign_id.is_(None) if campaign_id is None else Message.campaign_id == campaign_id
+        )
         due = (
             select(Message.id)
-            .where(Message.status == "queued", Message.direction == "outbound")
+            .where(Message.status == "queued", Message.direction == "outbound", of_campaign)
             .where((Message.next_attempt_at.is_(None)) | (Message.next_attempt_at <= now))
             .order_by(Message.id)
             .limit(limit)
@@ -106,8 +111,11 @@ class Outbox:
                 replay_early_reports(session, accepted)
         return len(ids)
 
-    def deliver_claimed(self, session: Session, message: Message) -> None:
-        """Hand one claimed text to the provider and record the answer (one commit)."""
+    def deliver_claimed(self, session: Session, message: Message, sender: str = "") -> None:
+        """Hand one claimed text to the provider and record the answer (one commit).
+
+        sender: the number or messaging service it goes from ("" = the provider's configured one).
+        """
         # Consent is read afresh at the moment of sending: a STOP may have arrived since queueing,
         # or while earlier texts of this batch were being handed over.
         contact = message.contact
@@ -119,13 +127,7 @@ class Outbox:
             session.commit()
             return
         session.commit()  # no transaction (nor SQLite's lock) stays open across the network call
-        sms = OutboundSms(
-            to=contact.phone,
-            body=message.body,
-            status_callback=self.status_callback_url,
-            media_urls=tuple(m["url"] for m in message.media or []),
-            client_ref=str(message.id),
-        )
+        sms = self.outbound_sms(message, sender)
         try:
             result = self.provider.send(sms)
         except SendError as error:
@@ -136,6 +138,53 @@ class Outbox:
             self._record_failure(session, message, SendError(str(error), transient=True))
             return
         self._record_accepted(session, message, result)
+
+    def outbound_sms(self, message: Message, sender: str = "") -> OutboundSms:
+        """What the provider is handed for one stored text."""
+        return OutboundSms(
+            to=message.contact.phone,
+            body=message.body,
+            status_callback=self.status_callback_url,
+            media_urls=tuple(m["url"] for m in message.media or []),
+            client_ref=str(message.id),
+            sender=sender,
+        )
+
+    def recover(self, session: Session, message: Message, sender: str = "") -> str:
+        """Settle a text whose hand-over was cut off (status sending, no sid); one commit.
+
+        The provider is asked whether it has the text: if so it is recorded as sent ("sent"); if it
+        certainly has not, the text is queued again ("requeued"), which cannot reach anyone twice. When
+        the provider cannot say, the text ends failed with an unknown outcome ("unknown"): never resent
+        blindly.
+        """
+        find = getattr(self.provider, "find", None)
+        found: SendResult | None = None
+        answered = False
+        if find is not None and message.claimed_at is not None:
+            try:
+                found = find(self.outbound_sms(message, sender), message.claimed_at)
+                answered = True
+            except SendError as error:
+                log.warning("message %s: could not ask the provider about it: %s", message.id, error)
+            except Exception:
+                log.exception("provider lookup raised for message %s", message.id)
+        if found is not None:
+            message.status = "sending"
+            self._record_accepted(session, message, found)
+            return "sent"
+        if answered:
+            message.status = "queued"
+            message.next_attempt_at = utcnow()
+            message.error_message = None
+            notify_message_updated(session, message)
+            session.commit()
+            return "requeued"
+        message.status = "failed"
+        message.error_message = UNKNOWN_OUTCOME
+        notify_message_updated(session, message)
+        session.commit()
+        return "unknown"
 
     def _record_accepted(self, session: Session, message: Message, result: SendResult) -> None:
         message.provider_sid = result.provider_sid
@@ -183,20 +232,24 @@ class Outbox:
         return delay * random.uniform(0.8, 1.2)
 
     def settle_stale(self) -> int:
-        """Mark texts cut off mid-hand-off as failed with an unknown outcome; prune old early reports."""
+        """Settle conversational texts cut off mid-hand-off (see recover); prune old early reports.
+
+        A campaign's texts are the campaign worker's to settle (it knows their sender and holds the lease).
+        """
         cutoff = utcnow() - STALE_AFTER
         with self.db.session() as session:
             stale = session.scalars(
-                select(Message).where(
+                select(Message)
+                .where(
                     Message.status == "sending",
                     Message.provider_sid.is_(None),
                     Message.claimed_at < cutoff,
+                    Message.campaign_id.is_(None),
                 )
+                .options(joinedload(Message.contact))
             ).all()
             for message in stale:
-                message.status = "failed"
-                message.error_message = UNKNOWN_OUTCOME
-                notify_message_updated(session, message)
+                self.recover(session, message)
             session.execute(
                 delete(EarlyStatusReport).where(EarlyStatusReport.received_at < utcnow() - EARLY_REPORTS_KEPT)
             )

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Literal
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat
+from phonenumbers import NumberParseException, PhoneNumberFormat, timezone
 
 AddressKind = Literal["e164", "short_code", "alphanumeric"]
 
@@ -108,3 +108,12 @@ def _is_possible(e164: str) -> bool:
         return phonenumbers.is_possible_number(phonenumbers.parse(e164, None))
     except NumberParseException:
         return False
+
+
+def time_zones(e164: str) -> tuple[str, ...]:
+    """The IANA time zones a number may be in, from its prefix (phonenumbers' geocoding); () when unknown."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return ()
+    return tuple(zone for zone in timezone.time_zones_for_number(number) if zone != "Etc/Unknown")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -16,6 +17,9 @@ class OutboundSms:
     status_callback: str | None = None  # absolute URL the provider posts delivery updates to
     media_urls: tuple[str, ...] = ()
     client_ref: str = ""  # our message id, for logs and the simulator
+    # Who it comes from: an E.164 number, a short code or a messaging service sid (MG…); "" = the
+    # provider's configured sender.
+    sender: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,4 +59,13 @@ class SmsProvider(Protocol):
 
     def send(self, sms: OutboundSms) -> SendResult:
         """Send one message; return the provider's sid and initial status."""
+        ...
+
+    def find(self, sms: OutboundSms, since: dt.datetime) -> SendResult | None:
+        """The message the provider accepted for this text at or after since, or None when it has none.
+
+        Crash recovery asks this about a text whose hand-over was cut off (the process died between the
+        provider's answer and our record of it): found, it is recorded as sent; not found, it may be sent
+        again without reaching anyone twice. Raises SendError when the provider cannot be asked.
+        """
         ...

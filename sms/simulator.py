@@ -117,6 +117,18 @@ class SimulatorProvider:
             )
         return SendResult(provider_sid=sid, status="queued")
 
+    def find(self, sms: OutboundSms, since: datetime) -> SendResult | None:
+        """The message this simulator accepted for our text (by client_ref) at or after since, if any.
+
+        The simulator lives in the process: after a crash a new one remembers nothing, which matches what
+        the simulated phone saw (its texts are the ones the desk recorded).
+        """
+        with self._lock:
+            for record in reversed(self._log):
+                if record.client_ref == sms.client_ref and record.created_at >= since:
+                    return SendResult(provider_sid=record.sid, status=record.status)
+        return None
+
     def flush(self) -> int:
         """Deliver queued status reports in order (synchronous mode); return how many were delivered."""
         delivered = 0

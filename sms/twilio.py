@@ -5,6 +5,7 @@ This is the only module that imports the twilio SDK, so an SDK upgrade touches o
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import re
 import threading
@@ -287,6 +288,10 @@ def _retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+FIND_LOOKBACK = 20  # a recipient's newest messages searched for a cut-off hand-over
+FIND_CLOCK_SKEW = dt.timedelta(minutes=2)  # our clock against Twilio's date_created
+
+
 class TwilioProvider:
     """Sends through Twilio's Messages API with the official SDK."""
 
@@ -328,8 +333,12 @@ class TwilioProvider:
         if sms.status_callback:
             kwargs["status_callback"] = sms.status_callback
         # With both configured the Messaging Service wins: it picks a sender from its own pool, and a
-        # From outside that pool would be refused.
-        if self.messaging_service_sid:
+        # From outside that pool would be refused. A text's own sender (a campaign's) beats both.
+        if sms.sender.startswith("MG"):
+            kwargs["messaging_service_sid"] = sms.sender
+        elif sms.sender:
+            kwargs["from_"] = sms.sender
+        elif self.messaging_service_sid:
             kwargs["messaging_service_sid"] = self.messaging_service_sid
         else:
             kwargs["from_"] = self.from_number
@@ -356,6 +365,26 @@ class TwilioProvider:
         if not message.sid:
             raise SendError("Twilio accepted the message but returned no sid", extra={"maybe_sent": "true"})
         return SendResult(provider_sid=str(message.sid), status=str(message.status or "queued"))
+
+    def find(self, sms: OutboundSms, since: dt.datetime) -> SendResult | None:
+        """The message Twilio created for this text at or after since (the same To and Body), if any.
+
+        Twilio has no idempotency key for messages, so a cut-off hand-over is recognised by what it was:
+        the recipient's newest messages (the list is newest first) with our body, created since the claim.
+        """
+        try:
+            recent = self.client.messages.list(to=sms.to, limit=FIND_LOOKBACK)
+        except TwilioRestException as exc:
+            raise self._rest_error(exc.status, exc.code, str(exc.msg or "")) from None
+        except (requests.RequestException, TwilioException, ValueError) as exc:
+            failure = self._scrub(f"Twilio lookup failed: {type(exc).__name__}")
+            raise SendError(failure, transient=True) from None
+        earliest = since - FIND_CLOCK_SKEW
+        for message in recent:
+            created = message.date_created
+            if message.body == sms.body and message.sid and (created is None or created >= earliest):
+                return SendResult(provider_sid=str(message.sid), status=str(message.status or "queued"))
+        return None
 
     def _rest_error(self, status: int, code: int | None, text: str) -> SendError:
         """SendError for an HTTP error answer from Twilio."""

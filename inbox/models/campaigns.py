@@ -11,13 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from inbox.db import Base, utcnow
 
 if TYPE_CHECKING:
+    from inbox.models.messages import Message
     from inbox.models.subscribers import SubscriberList
 
 CAMPAIGN_STATUSES = ("draft", "scheduled", "sending", "paused", "completed", "cancelled")
 # pending: waiting its turn (or its quiet hours); sent: its message exists (the outbox states live on the
 # message); skipped: never sent, skip_reason says why.
 RECIPIENT_STATUSES = ("pending", "sent", "skipped")
-SKIP_REASONS = ("opted_out", "not_subscribed", "invalid_number", "cancelled")
+SKIP_REASONS = ("opted_out", "not_subscribed", "invalid_number", "invalid_text", "cancelled")
 TEMPLATE_KINDS = ("transactional", "marketing")
 
 
@@ -110,6 +111,8 @@ class CampaignRecipient(Base):
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
     not_before: Mapped[dt.datetime | None]  # quiet hours: the recipient's window opens then
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    message: Mapped[Message | None] = relationship()
 
 
 class WorkerLease(Base):

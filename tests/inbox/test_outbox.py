@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import socket
 import threading
@@ -224,16 +225,62 @@ def test_two_outboxes_never_send_one_text_twice(
     assert all(reload(session, i).attempts == 1 for i in ids)
 
 
-def test_a_text_cut_off_mid_hand_off_is_failed_not_resent(
-    client: FlaskClient, session: Session, outbox: Outbox, simulator: SimulatorProvider
-) -> None:
-    token = make_token(session)
-    sent = send_api(client, token)
-    long_ago = utcnow().replace(year=2020)
+LONG_AGO = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+
+
+def cut_off(session: Session, message_id: int) -> None:
+    """Leave a text as a process killed mid-hand-over leaves it: sending, no sid, claimed long ago."""
     session.execute(
-        update(Message).where(Message.id == sent["id"]).values(status="sending", claimed_at=long_ago)
+        update(Message)
+        .where(Message.id == message_id)
+        .values(status="sending", provider_sid=None, claimed_at=LONG_AGO)
     )
     session.commit()
+
+
+def test_a_cut_off_text_the_provider_never_got_is_sent_once_more(
+    client: FlaskClient, session: Session, outbox: Outbox, simulator: SimulatorProvider
+) -> None:
+    sent = send_api(client, make_token(session))
+    cut_off(session, sent["id"])
+    assert outbox.settle_stale() == 1
+    assert reload(session, sent["id"]).status == "queued"
+    outbox.deliver_due()
+    simulator.flush()
+    assert [m.body for m in simulator.messages()] == [sent["body"]]
+    assert reload(session, sent["id"]).status == "delivered"
+
+
+def test_a_cut_off_text_the_provider_accepted_is_recorded_not_resent(
+    client: FlaskClient, session: Session, outbox: Outbox, simulator: SimulatorProvider
+) -> None:
+    sent = send_api(client, make_token(session))
+    outbox.deliver_due()
+    accepted_sid = reload(session, sent["id"]).provider_sid
+    cut_off(session, sent["id"])  # the provider has it; our record of the sid was lost
+    session.execute(
+        update(Message).where(Message.id == sent["id"]).values(claimed_at=utcnow().replace(year=2020))
+    )
+    session.commit()
+    simulator.messages()[0].created_at = utcnow().replace(year=2020)  # accepted just after that claim
+    assert outbox.settle_stale() == 1
+    message = reload(session, sent["id"])
+    assert (message.status, message.provider_sid) == ("sending", accepted_sid)
+    outbox.deliver_due()
+    assert len(simulator.messages()) == 1
+
+
+def test_a_cut_off_text_nobody_can_vouch_for_is_failed_not_resent(
+    client: FlaskClient, session: Session, outbox: Outbox, simulator: SimulatorProvider
+) -> None:
+    def unreachable(*_: Any) -> None:
+        from sms.provider import SendError
+
+        raise SendError("lookup refused", transient=True)
+
+    simulator.find = unreachable  # type: ignore[method-assign]
+    sent = send_api(client, make_token(session))
+    cut_off(session, sent["id"])
     assert outbox.settle_stale() == 1
     message = reload(session, sent["id"])
     assert (message.status, message.error_message) == ("failed", UNKNOWN_OUTCOME)
