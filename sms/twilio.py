@@ -377,7 +377,7 @@ class TwilioProvider:
         except TwilioRestException as exc:
             raise self._rest_error(exc.status, exc.code, str(exc.msg or "")) from None
         except (requests.RequestException, TwilioException, ValueError) as exc:
-            failure = self._scrub(f"Twilio lookup failed: {type(exc).__name__}")
+            failure = self._scrub(f"Twilio lookup failed: {type(exc).__name__}: {exc}")
             raise SendError(failure, transient=True) from None
         earliest = since - FIND_CLOCK_SKEW
         for message in recent:

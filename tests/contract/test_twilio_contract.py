@@ -7,6 +7,7 @@ go on to the stand-in, whose answers Prism checks against the Message schema too
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -194,3 +195,27 @@ def test_mms_sends_every_media_url_as_a_repeated_field(standin: StandIn) -> None
     form = standin.received[0].form
     assert form["MediaUrl"] == list(media)
     assert form["Body"] == [""]
+
+
+def test_find_asks_twilios_list_endpoint_and_matches_the_text(prism_url: str, standin: StandIn) -> None:
+    twilio = provider(prism_url)
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)
+    text = OutboundSms(to="+14155550123", body="Spring sale: 20% off. Reply STOP to opt out.", client_ref="7")
+    accepted = twilio.send(text)
+    found = twilio.find(text, since)
+    assert found is not None and found.provider_sid == accepted.provider_sid
+    assert twilio.find(OutboundSms(to="+14155550123", body="another text"), since) is None
+    assert twilio.find(OutboundSms(to="+14155550124", body=text.body), since) is None
+    assert twilio.find(text, dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)) is None  # created before that
+    lookups = [r for r in standin.received if r.method == "GET"]
+    assert len(lookups) == 4, "Prism forwarded every lookup, so each matched Twilio's schema"
+    assert "To=%2B14155550123" in lookups[0].path and "PageSize=20" in lookups[0].path
+
+
+def test_a_campaign_sender_overrides_the_configured_one(prism_url: str, standin: StandIn) -> None:
+    twilio = provider(prism_url)
+    twilio.send(OutboundSms(to="+14155550123", body="from a short code", sender="72345"))
+    twilio.send(OutboundSms(to="+14155550123", body="from a service", sender=SERVICE_SID))
+    assert standin.received[0].form["From"] == ["72345"]
+    assert standin.received[1].form["MessagingServiceSid"] == [SERVICE_SID]
+    assert "From" not in standin.received[1].form

@@ -1,4 +1,4 @@
-"""A tiny stand-in for api.twilio.com's CreateMessage, scripted per recipient by the tests."""
+"""A tiny stand-in for api.twilio.com's CreateMessage and ListMessage, scripted per recipient by the tests."""
 
 from __future__ import annotations
 
@@ -61,6 +61,9 @@ class StandIn:
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.received: list[Received] = []
+        self.created: list[dict[str, Any]] = []  # every message resource it answered 201 with, in order
+        self.delay = 0.0  # seconds between creating a message and answering (widens a crash window)
+        self.in_flight = threading.Event()  # set while a created message's answer is still to be sent
         self._replies: dict[str, Reply] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -92,11 +95,38 @@ class StandIn:
         expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
         if request.headers.get("authorization") != expected:
             return Reply(401, twilio_error(401, 20003, "Authenticate"))
-        if request.method != "POST" or request.path != MESSAGES_PATH.format(account_sid=self.account_sid):
+        path, _, query = request.path.partition("?")
+        if path != MESSAGES_PATH.format(account_sid=self.account_sid):
             return Reply(404, twilio_error(404, 20404, "The requested resource was not found"))
+        if request.method == "GET":
+            return Reply(200, json.dumps(self._message_page(parse_qs(query), path)).encode())
         with self._lock:
             scripted = self._replies.get(request.one("To") or "")
-        return scripted or Reply(201, json.dumps(self._message_resource(request)).encode())
+        if scripted:
+            return scripted
+        resource = self._message_resource(request)
+        with self._lock:
+            self.created.append(resource)
+        return Reply(201, json.dumps(resource).encode(), delay=self.delay)
+
+    def _message_page(self, query: dict[str, list[str]], path: str) -> dict[str, Any]:
+        """ListMessage: the messages created so far, newest first, filtered by To (one page)."""
+        to = query.get("To", [None])[0]
+        size = int(query.get("PageSize", ["50"])[0])
+        with self._lock:
+            found = [m for m in reversed(self.created) if to is None or m["to"] == to][:size]
+        return {
+            "messages": found,
+            "end": max(len(found) - 1, 0),
+            # Twilio's spec declares these as URIs (format "uri"), so Prism wants them absolute.
+            "first_page_uri": f"{self.url}{path}",
+            "next_page_uri": None,
+            "page": 0,
+            "page_size": size,
+            "previous_page_uri": None,
+            "start": 0,
+            "uri": f"{self.url}{path}",
+        }
 
     def _message_resource(self, request: Received) -> dict[str, Any]:
         sid = "SM" + uuid.uuid4().hex
@@ -141,7 +171,9 @@ class StandIn:
                     standin.received.append(request)
                 reply = standin._reply_for(request)
                 if reply.delay:
+                    standin.in_flight.set()
                     time.sleep(reply.delay)
+                    standin.in_flight.clear()
                 try:
                     self.send_response(reply.status)
                     self.send_header("Content-Type", "application/json")
@@ -153,7 +185,16 @@ class StandIn:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (timeout tests)
 
-            do_GET = do_POST
+            def do_GET(self) -> None:
+                request = Received("GET", self.path, {}, {k.lower(): v for k, v in self.headers.items()})
+                with standin._lock:
+                    standin.received.append(request)
+                reply = standin._reply_for(request)
+                self.send_response(reply.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                self.wfile.write(reply.body)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # keep pytest output clean
