@@ -44,6 +44,7 @@ class TemplateContext:
     support: str = ""
     next_open: str = ""  # "tomorrow at 9:00 AM": only set for the after-hours reply
     attributes: tuple[tuple[str, str], ...] = ()  # (key, text) of the contact's custom attributes
+    variables: tuple[tuple[str, str], ...] = ()  # (name, text) given by an API caller ({{ order_id }})
 
     def value(self, variable: str) -> str:
         """The text of one known variable ("" when unknown or missing)."""
@@ -52,6 +53,9 @@ class TemplateContext:
             for name, text in self.attributes:
                 if name == key:
                     return text
+        for name, text in self.variables:
+            if name == variable:
+                return text
         if variable == "contact.name":
             return (self.contact_name or "").strip()
         if variable == "contact.first_name":
@@ -180,6 +184,16 @@ def validate_template(text: str, extra_variables: frozenset[str] = frozenset()) 
 def render(text: str, context: TemplateContext, extra_variables: frozenset[str] = frozenset()) -> str:
     """Render a template to plain text; never raises (invalid expressions render as nothing)."""
     return compile_template(text, extra_variables).render(context)
+
+
+def variables_used(text: str) -> list[str]:
+    """The variable names a template's expressions name, in order of first use (valid or not)."""
+    names: dict[str, None] = {}
+    for match in _EXPR_RE.finditer(text):
+        head = _VARIABLE_RE.match(match.group(1))
+        if head is not None:
+            names[re.sub(r"\s+", "", head.group(1))] = None
+    return list(names)
 
 
 def attribute_variables(keys: Iterable[str]) -> frozenset[str]:

@@ -23,7 +23,7 @@ from inbox.api.spec_parts import (
     responses,
 )
 from inbox.campaigns.report import MAX_DAYS
-from inbox.models.campaigns import CAMPAIGN_STATUSES, RECIPIENT_STATUSES, SKIP_REASONS
+from inbox.models.campaigns import CAMPAIGN_STATUSES, RECIPIENT_STATUSES, SKIP_REASONS, TEMPLATE_KINDS
 
 NUMBER = {"type": "number"}
 CLOCK = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"}
@@ -185,6 +185,17 @@ SCHEMAS: dict[str, Any] = {
             },
         }
     ),
+    "MessageTemplate": obj(
+        {
+            "id": INT,
+            "name": STR,
+            "body": STR,
+            "kind": enum(TEMPLATE_KINDS),
+            "variables": {"type": "array", "items": STR},
+            "created_at": DATETIME,
+            "updated_at": DATETIME,
+        }
+    ),
     "DailyTraffic": obj({"date": STR, "inbound": INT, "outbound": INT, "opt_outs": INT}),
 }
 
@@ -203,7 +214,76 @@ def _transition(operation: str, summary: str) -> dict[str, Any]:
     }
 
 
+TEMPLATE_INPUT: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,79}$"},
+        "body": {"type": "string", "minLength": 1, "maxLength": 1600},
+        "kind": enum(TEMPLATE_KINDS),
+    },
+}
+
 PATHS: dict[str, Any] = {
+    "/messages": {
+        "post": {
+            "operationId": "sendMessage",
+            "summary": "Send a text through the one send path: as written, or from a template with variables",
+            "description": "Give `body`, or `template` (a template name) with `variables`. A transactional "
+            "template goes now to anyone who has not opted out; a marketing one needs a list subscription "
+            "(409 not_subscribed) and waits for the recipient's 09:00–20:00 local window. 409 opted_out "
+            "when the recipient replied STOP.",
+            "requestBody": body(
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["to"],
+                    "properties": {
+                        "to": {"type": "string", "description": "E.164 number or short code"},
+                        "body": {"type": "string", "minLength": 1, "maxLength": 1600},
+                        "template": {"type": "string", "maxLength": 80},
+                        "variables": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string", "maxLength": 500},
+                        },
+                    },
+                }
+            ),
+            "responses": responses(201, "The queued message", ref("Message"), 409),
+        }
+    },
+    "/templates": {
+        "get": {
+            "operationId": "listTemplates",
+            "summary": "Message templates for triggered texts, by name",
+            "responses": responses(200, "Every template", page_of("MessageTemplate")),
+        },
+        "post": {
+            "operationId": "createTemplate",
+            "summary": "Add a template (admins)",
+            "requestBody": body({**TEMPLATE_INPUT, "required": ["name", "body"]}),
+            "responses": responses(201, "The template", ref("MessageTemplate"), 409),
+        },
+    },
+    "/templates/{template_id}": {
+        "parameters": [path_id("template_id")],
+        "get": {
+            "operationId": "getTemplate",
+            "summary": "One template",
+            "responses": responses(200, "The template", ref("MessageTemplate")),
+        },
+        "patch": {
+            "operationId": "updateTemplate",
+            "summary": "Change a template (admins)",
+            "requestBody": body(TEMPLATE_INPUT),
+            "responses": responses(200, "The template", ref("MessageTemplate"), 409),
+        },
+        "delete": {
+            "operationId": "deleteTemplate",
+            "summary": "Delete a template (admins)",
+            "responses": responses(204, "Deleted", None),
+        },
+    },
     "/campaigns": {
         "get": {
             "operationId": "listCampaigns",
