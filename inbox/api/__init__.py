@@ -116,6 +116,7 @@ def init_app(app: Flask) -> None:
         segments,
         settings,
         subscribers,
+        templates,
         users,
     )
 
