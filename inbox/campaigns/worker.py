@@ -23,6 +23,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import logging
+import math
 import os
 import socket
 import threading
@@ -61,7 +62,8 @@ log = logging.getLogger(__name__)
 
 LEASE_NAME = "campaign-worker"
 IDLE_POLL = 1.0  # seconds between passes when nothing is due
-MAX_BATCH = 200  # recipients turned into texts per transaction
+MAX_BATCH = 200  # recipients turned into texts per transaction, at most
+BATCH_SECONDS = 1.0  # …and about this many seconds' worth of the sender's pace
 STATUS_CHECK_EVERY = 1.0  # seconds between re-reads of a campaign's status while handing over
 DEFAULT_SENDER_NAME = "Default sender"
 
@@ -261,7 +263,9 @@ class CampaignWorker:
             bucket = self.bucket(sender)
             from_address = sender.from_address
             session.commit()
-            room = max(1, min(MAX_BATCH, bucket.available()))
+            # About a second's worth of texts per transaction: hand_over still paces each one, and a
+            # pass costs a few statements, so batches keep that overhead off a fast sender's pace.
+            room = max(1, min(MAX_BATCH, math.ceil(bucket.rate * BATCH_SECONDS)))
             # Texts created before a crash, or retries now due, go before new ones.
             claimed = self.outbox.claim(room, campaign_id=campaign_id)
             if not claimed:
@@ -408,10 +412,10 @@ class CampaignWorker:
             bucket.take(message.segments)
             self.outbox.deliver_claimed(session, message, from_address)
             if message.provider_sid is not None:
-                # Their next text within the reply window answers this campaign (receive_message reads it).
+                # Their next text within the reply window answers this campaign (receive_message reads
+                # it); committed with the next hand-over or the end of the pass.
                 message.contact.last_campaign_id = campaign_id
                 message.contact.last_campaign_at = utcnow()
-                session.commit()
             progress.handed_over += 1
             if self.on_progress is not None:
                 self.on_progress(campaign_id, progress)
