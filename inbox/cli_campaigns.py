@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 from typing import Any
@@ -89,10 +90,18 @@ def start_now(campaign_id: int) -> None:
 
 
 def watch(campaign_id: int, thread: threading.Thread, stop: threading.Event) -> str:
-    """Draw the progress bar until the campaign is done, paused, cancelled, or this worker stops."""
+    """Show progress until the campaign is done, paused, cancelled, or this worker stops.
+
+    A terminal gets a live bar; a log (cron, systemd, CI) gets a line at every tenth of the way instead.
+    """
     database = get_db()
+    worker: CampaignWorker = current_app.extensions["textdesk.campaigns"]
     noted_other = False
-    with click.progressbar(length=1, label="Sending", show_pos=True, show_percent=True) as bar:
+    logged_tenths = -1
+    interactive = sys.stdout.isatty()
+    with click.progressbar(
+        length=1, label="Sending", show_pos=True, show_percent=True, hidden=not interactive
+    ) as bar:
         done_before = 0
         while True:
             with database.session() as session:
@@ -106,7 +115,9 @@ def watch(campaign_id: int, thread: threading.Thread, stop: threading.Event) -> 
             bar.length = total
             bar.update(done - done_before)
             done_before = done
-            worker = current_app.extensions["textdesk.campaigns"]
+            if not interactive and recipients["total"] and done * 10 // total > logged_tenths:
+                logged_tenths = done * 10 // total
+                click.echo(f"Sending: {done * 100 // total}% ({done}/{recipients['total']} recipients)")
             if holder and holder != worker.holder and not noted_other:
                 click.echo(f"\nAnother process is sending campaigns ({holder}); showing its progress.")
                 noted_other = True

@@ -184,6 +184,10 @@ class CampaignWorker:
                 sender = campaign_sender(session, campaign).from_address if campaign else ""
                 outcome = self.outbox.recover(session, message, sender)
                 log.info("campaign text %s cut off mid-hand-over: %s", message.id, outcome)
+                if outcome == "requeued" and campaign is not None and campaign.status == "completed":
+                    campaign.status = "sending"  # it has a text to send after all
+                    campaign.completed_at = None
+                    session.commit()
             return len(cut_off)
 
     # -- passes ----------------------------------------------------------------------------------
