@@ -9,9 +9,10 @@ its own child process so that its peak memory (ru_maxrss) is its own:
    cost), then launch and the worker's start of the campaign, which fixes every recipient in one
    INSERT … SELECT. Goal: queueing under 10 s on PostgreSQL; peak memory under 200 MB.
 2. send: the real CampaignWorker hands texts to the simulator provider (its delivery reports kept aside:
-   Twilio posts those to the web processes) for --seconds at --rate segments per second (a quarter of the texts are 2 segments long because of the name in them), while another
-   thread sends the bot's replies to inbound texts (charged to the same sender, so the campaign makes
-   room). The achieved rate counts every segment handed over, campaign and bot alike, over the steady
+   Twilio posts those to the web processes) for --seconds at --rate segments per second (texts with a
+   longer name or city run to 2 segments), while another thread sends the bot's replies to inbound
+   texts (charged to the same sender, so the campaign makes room). The achieved rate counts every
+   segment handed over, campaign and bot alike, over the steady
    part of the run. Goal: within 5% of the configured rate. Peak memory of the sending process too.
 
 Prints figures and ratios; asserts nothing.
