@@ -29,7 +29,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -308,6 +308,16 @@ class CampaignWorker:
         renderer = Renderer.load(session, campaign.template, settings)
         window = SendWindow.parse(campaign.window_start, campaign.window_end)
         fallback = zone(settings.business_hours.timezone) or ZoneInfo("UTC")
+        # Each contact's open conversation, in one query: the loop below then only adds rows, and the
+        # commit writes them in batches.
+        open_conversations = {
+            c.contact_id: c
+            for c in session.scalars(
+                select(Conversation).where(
+                    Conversation.contact_id.in_(list(contacts)), Conversation.status != "resolved"
+                )
+            )
+        }
         for recipient in recipients:
             contact = contacts[recipient.contact_id]
             reason = self.reason_to_skip(contact, subscribed)
@@ -317,9 +327,19 @@ class CampaignWorker:
                     recipient.not_before = opens
                     progress.deferred += 1
                     continue
-                reason = self.create_text(
-                    session, campaign, recipient, contact, renderer.render(contact), now
-                )
+                conversation = open_conversations.get(contact.id)
+                if conversation is None:
+                    # A new thread the bot looks after: a reply lands here, next to the campaign's text.
+                    conversation = Conversation(
+                        contact=contact, status="bot", created_at=now, updated_at=now, last_message_at=now
+                    )
+                    session.add(conversation)
+                    notify_conversation_created(session, conversation)
+                    open_conversations[contact.id] = conversation
+                with session.no_autoflush:
+                    reason = self.create_text(
+                        session, campaign, recipient, conversation, renderer.render(contact)
+                    )
             if reason is not None:
                 recipient.status = "skipped"
                 recipient.skip_reason = reason
@@ -354,23 +374,10 @@ class CampaignWorker:
         session: Session,
         campaign: Campaign,
         recipient: CampaignRecipient,
-        contact: Contact,
+        conversation: Conversation,
         body: str,
-        now: dt.datetime,
     ) -> str | None:
         """Queue the recipient's text in their conversation (the one send path); a skip reason or None."""
-        conversation = session.scalars(
-            select(Conversation).where(
-                Conversation.contact_id == contact.id, Conversation.status != "resolved"
-            )
-        ).first()
-        if conversation is None:
-            # A new thread the bot looks after: a reply lands here, next to the campaign's text.
-            conversation = Conversation(
-                contact=contact, status="bot", created_at=now, updated_at=now, last_message_at=now
-            )
-            session.add(conversation)
-            notify_conversation_created(session, conversation)
         try:
             message = send_message(
                 session, conversation=conversation, body=body, sender="campaign", purpose="campaign"
@@ -399,6 +406,30 @@ class CampaignWorker:
             .order_by(Message.id)
         ).all()
         session.commit()
+        reached: list[int] = []
+        try:
+            self._hand_over_each(session, campaign_id, messages, from_address, bucket, progress, reached)
+        finally:
+            if reached:
+                # Their next text within the reply window answers this campaign (receive_message reads it).
+                session.execute(
+                    update(Contact)
+                    .where(Contact.id.in_(reached))
+                    .values(last_campaign_id=campaign_id, last_campaign_at=utcnow())
+                    .execution_options(synchronize_session=False)
+                )
+                session.commit()
+
+    def _hand_over_each(
+        self,
+        session: Session,
+        campaign_id: int,
+        messages: Sequence[Message],
+        from_address: str,
+        bucket: TokenBucket,
+        progress: Progress,
+        reached: list[int],
+    ) -> None:
         last_check = self.clock()
         for index, message in enumerate(messages):
             if self.clock() - last_check >= STATUS_CHECK_EVERY:
@@ -416,10 +447,7 @@ class CampaignWorker:
             bucket.take(message.segments)
             self.outbox.deliver_claimed(session, message, from_address)
             if message.provider_sid is not None:
-                # Their next text within the reply window answers this campaign (receive_message reads
-                # it); committed with the next hand-over or the end of the pass.
-                message.contact.last_campaign_id = campaign_id
-                message.contact.last_campaign_at = utcnow()
+                reached.append(message.contact_id)
             progress.handed_over += 1
             if self.on_progress is not None:
                 self.on_progress(campaign_id, progress)
