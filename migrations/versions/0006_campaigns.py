@@ -142,7 +142,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_messages_claimed_at', ['claimed_at'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_messages_campaign_id_campaigns'), 'campaigns', ['campaign_id'], ['id'], ondelete='SET NULL')
 
-    with op.batch_alter_table('rules', schema=None) as batch_op:
+    # The rebuild must keep AUTOINCREMENT (migration 0004): rule ids are never reused, history names them.
+    with op.batch_alter_table('rules', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('list_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_rules_list_id_subscriber_lists'), 'subscriber_lists', ['list_id'], ['id'], ondelete='SET NULL')
 
@@ -164,7 +165,7 @@ def downgrade() -> None:
         batch_op.drop_column('signup_enabled')
         batch_op.drop_column('slug')
 
-    with op.batch_alter_table('rules', schema=None) as batch_op:
+    with op.batch_alter_table('rules', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_rules_list_id_subscriber_lists'), type_='foreignkey')
         batch_op.drop_column('list_id')
 
