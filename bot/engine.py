@@ -7,11 +7,17 @@ Order of decision (each step ends the decision when it applies):
    (one confirmation; nothing at all when already opted out), START/UNSTOP (YES only when opted
    out) -> OPT_IN, HELP/INFO -> HELP. START from a contact who is not opted out is still OPT_IN
    with the START text and consent="opt_in": the inbox records the (re)confirmation;
-3. an opted-out contact gets silence;
+3. an opted-out contact gets silence, unless the text is exactly the keyword of a subscribe rule: asking
+   to join a list is asking for texts again, so SUBSCRIBE with consent="opt_in" (typos do not count here);
 4. a pending/open conversation belongs to an agent: silence;
 5. a request for a person -> HUMAN (hand-off);
-6. the best matching rule -> RULE;
+6. the best matching rule -> RULE, or SUBSCRIBE when it is a subscribe rule (the confirmation names the
+   brand, the list and its frequency; with double opt-in it asks for a YES instead);
 7. nothing -> FALLBACK, and after settings.misses_before_handoff misses in a row a hand-off.
+
+A YES (see CONFIRM_PHRASES) from a contact who is not opted out is decided as above but marked
+`confirms`: the inbox, which alone knows whether the contact has a pending list membership, lets it
+confirm that membership instead. No other text is marked, so no other text costs the inbox a look.
 
 Every hand-off acknowledges with handoff_ack, or outside business hours (state.now against
 settings.business_hours) with after_hours_text, which can say when someone will answer ({{ next_open }}).
@@ -20,19 +26,39 @@ settings.business_hours) with after_hours_text, which can say when someone will 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.compliance import ComplianceHit, detect
 from bot.hours import describe_opening, is_open, next_opening
 from bot.intents import is_human_request
 from bot.matching import KeywordIndex
 from bot.normalize import tokenize
-from bot.rules import BotSettings, ConversationState, Decision, DecisionKind, Rule, RuleMatch
+from bot.rules import (
+    BotSettings,
+    ConversationState,
+    Decision,
+    DecisionKind,
+    Rule,
+    RuleMatch,
+    SubscriptionTexts,
+)
 from bot.templates import Template, TemplateContext, compile_template
 from bot.texts import effective_text_templates
 
 MAX_RUNNERS_UP = 5
 _AGENT_STATUSES = ("pending", "open")
+# What confirms a double opt-in, as the whole text after normalisation (emoji aside): a clear yes only.
+# "ok", "yeah" or "sure" are not taken as consent; neither is a yes inside a longer sentence.
+CONFIRM_PHRASES: frozenset[str] = frozenset(
+    {"yes", "y", "yes please", "confirm", "yes confirm", "yes i confirm", "yes i agree"}
+)
+EXACT_SCORE = 100.0
+
+
+def is_confirmation(tokens: tuple[str, ...]) -> bool:
+    """Whether a normalised text is a YES that can confirm a subscription ("Yes!", "y", "YES please 👍")."""
+    words = [token for token in tokens if any(ch.isalnum() for ch in token)]
+    return " ".join(words) in CONFIRM_PHRASES
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +88,8 @@ class Bot:
         self._texts = {
             key: compile_template(text) for key, text in effective_text_templates(self.settings).items()
         }
+        self.subscription_texts = SubscriptionTexts(self.settings.brand_name, self.settings.support_contact)
+        self._joins_lists = any(rule.action == "subscribe" for rule in self._rules.values())
 
     def decide(self, text: str, state: ConversationState) -> Decision:
         """Decide what to do with one inbound text in a conversation with this state."""
@@ -100,6 +128,19 @@ class Bot:
     ) -> tuple[Decision, ComplianceHit | None, bool, tuple[RuleMatch, ...] | None]:
         """The decision, the compliance hit, whether a person was asked for, and the rule matches
         (None when the rules were not consulted)."""
+        decision, hit, human, matches = self._decide_text(message, state)
+        if (
+            not state.opted_out
+            and decision.kind not in (DecisionKind.SUBSCRIBE, DecisionKind.OPT_OUT, DecisionKind.HELP)
+            and is_confirmation(message.tokens)
+        ):
+            reason = f"{decision.reason}; a YES: it confirms a pending list subscription instead, if any"
+            decision = replace(decision, confirms=True, texts=self.subscription_texts, reason=reason)
+        return decision, hit, human, matches
+
+    def _decide_text(
+        self, message: _Message, state: ConversationState
+    ) -> tuple[Decision, ComplianceHit | None, bool, tuple[RuleMatch, ...] | None]:
         normalized = message.normalized
         context = self._context(state)
 
@@ -107,6 +148,11 @@ class Bot:
         if hit is not None:
             return self._consent(hit, state, normalized, context), hit, False, None
         if state.opted_out:
+            if self._joins_lists and state.status not in _AGENT_STATUSES:
+                matches = tuple(self.index.matches(message.tokens, message.text, message.present))
+                rejoin = self._rejoin(matches, normalized)
+                if rejoin is not None:
+                    return rejoin, None, False, matches
             decision = Decision(
                 DecisionKind.SILENT, normalized, misses=state.misses, reason="contact opted out"
             )
@@ -179,9 +225,54 @@ class Bot:
             DecisionKind.HELP, normalized, self._text("help_text", context), reason=f"help ({hit.matched})"
         )
 
+    def _rejoin(self, matches: tuple[RuleMatch, ...], normalized: str) -> Decision | None:
+        """An opted-out contact who texts a subscribe keyword exactly (no typos) asks for texts again."""
+        for match in matches:
+            rule = self._rules[match.rule_id]
+            if rule.action == "subscribe" and rule.subscribe_list is not None and match.score >= EXACT_SCORE:
+                others = tuple(m for m in matches if m is not match)
+                return self._subscribe(rule, match, others, normalized, rejoin=True)
+        return None
+
+    def _subscribe(
+        self,
+        rule: Rule,
+        winner: RuleMatch,
+        runners_up: tuple[RuleMatch, ...],
+        normalized: str,
+        rejoin: bool = False,
+    ) -> Decision:
+        """Join the rule's list: the confirmation, or with double opt-in the request for a YES."""
+        joined = rule.subscribe_list
+        texts = self.subscription_texts
+        if joined is None:  # validation refuses this; a list deleted under a running bot subscribes no one
+            reason = f"rule {rule.name!r} matched {winner.keyword!r} but its list no longer exists"
+            return Decision(DecisionKind.RULE, normalized, match=winner, misses=0, reason=reason)
+        reply = texts.confirm_request(joined) if joined.double_opt_in else texts.subscribed(joined)
+        reason = f"rule {rule.name!r} matched {winner.keyword!r}: subscribe to list {joined.name!r}"
+        if joined.double_opt_in:
+            reason += " (double opt-in: asks for a YES)"
+        if rejoin:
+            reason += "; the contact had opted out, so this opts them back in"
+        return Decision(
+            DecisionKind.SUBSCRIBE,
+            normalized,
+            (reply,),
+            consent="opt_in" if rejoin else None,
+            consent_source="keyword" if rejoin else None,
+            match=winner,
+            runners_up=runners_up[:MAX_RUNNERS_UP],
+            misses=0,
+            reason=reason,
+            subscribe=joined,
+            texts=texts,
+        )
+
     def _rule(self, matches: tuple[RuleMatch, ...], normalized: str, context: TemplateContext) -> Decision:
         winner = matches[0]
         rule = self._rules[winner.rule_id]
+        if rule.action == "subscribe":
+            return self._subscribe(rule, winner, matches[1:], normalized)
         rendered = self._replies[rule.id].render(context).strip()
         reply = (rendered,) if rendered else ()  # an empty rendered reply is not sent
         if rule.action == "handoff":

@@ -10,13 +10,23 @@ from typing import Literal
 from bot.hours import BusinessHours
 
 MatchType = Literal["exact", "first_word", "phrase", "regex"]
-Action = Literal["reply", "handoff", "reply_handoff"]
+Action = Literal["reply", "handoff", "reply_handoff", "subscribe"]
 ConversationStatus = Literal["new", "bot", "pending", "open", "resolved"]
 ConsentSource = Literal["keyword", "plain_language"]
 
 MATCH_TYPES: tuple[str, ...] = ("exact", "first_word", "phrase", "regex")
-ACTIONS: tuple[str, ...] = ("reply", "handoff", "reply_handoff")
+ACTIONS: tuple[str, ...] = ("reply", "handoff", "reply_handoff", "subscribe")
 DEFAULT_THRESHOLD = 85.0
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeList:
+    """The facts about a subscriber list that joining it by keyword needs (the inbox loads them)."""
+
+    id: int
+    name: str
+    frequency: str = ""  # "up to 4 msgs/month": said when joining; empty says "Msg frequency varies"
+    double_opt_in: bool = False  # joining asks "Reply YES to confirm" and waits for the YES
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +44,10 @@ class Rule:
     reply: str = ""  # template: {{ contact.name }}, {{ contact.first_name | default("there") }}, {{ brand }}
     action: Action = "reply"
     position: int = 0  # place in the admin's list: breaks ties between equal priority and score
+    # action "subscribe": the list the keyword joins, by stored id and with its facts (subscribe_list is
+    # None when no such list exists: validation refuses that, and the bot then subscribes no one).
+    list_id: int | None = None
+    subscribe_list: SubscribeList | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +93,7 @@ class DecisionKind(StrEnum):
     OPT_IN = "opt_in"  # record opt-in; send the START text
     HELP = "help"  # send the HELP text
     RULE = "rule"  # a rule matched: its action says reply and/or hand off
+    SUBSCRIBE = "subscribe"  # a subscribe rule matched: join decision.subscribe, send the confirmation
     HUMAN = "human"  # the customer asked for a person: hand off
     FALLBACK = "fallback"  # nothing matched: fallback text (or hand off after N misses)
     SILENT = "silent"  # say nothing (an agent has the conversation, or the contact is opted out)
@@ -109,7 +124,51 @@ class Decision:
     runners_up: tuple[RuleMatch, ...] = ()
     misses: int = 0  # the conversation's consecutive-miss count after this text
     reason: str = ""  # a short human explanation (shown in the test bench and logs)
+    subscribe: SubscribeList | None = None  # SUBSCRIBE: the list the text joins
+    # A YES ("yes", "y", "yes please" …): if the contact has a pending (double opt-in) list membership,
+    # the text confirms it instead of whatever else this decision says. Only the inbox knows, so it asks.
+    confirms: bool = False
+    texts: SubscriptionTexts | None = None  # the wording of joining/confirming (with subscribe or confirms)
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionTexts:
+    """What joining a list says, in the brand's name: the brand, the list, how often, rates and how to stop
+    (what the carriers' rules ask of a recurring-message program's opt-in texts)."""
+
+    brand: str
+    support: str = ""  # for the list's welcome text ({{ support }})
+
+    def subscribed(self, joined: SubscribeList) -> str:
+        """The confirmation once a membership is subscribed (single opt-in, or after the YES)."""
+        return (
+            f"{self.brand}: You're subscribed to {joined.name}. {frequency_sentence(joined)} "
+            "Msg&data rates may apply. Reply HELP for help, STOP to cancel."
+        )
+
+    def confirm_request(self, joined: SubscribeList) -> str:
+        """Double opt-in (and every web sign-up): the question a YES answers."""
+        return (
+            f"{self.brand}: Reply YES to confirm you want {joined.name} texts. {frequency_sentence(joined)} "
+            "Msg&data rates may apply. Reply STOP to cancel."
+        )
+
+    def disclosure(self, joined: SubscribeList) -> str:
+        """The consent wording of a sign-up form, next to its checkbox."""
+        return (
+            f"I agree to receive recurring {joined.name} text messages from {self.brand} at the number "
+            f"above. {frequency_sentence(joined)} Consent is not a condition of purchase. "
+            "Msg&data rates may apply. Reply STOP to cancel, HELP for help."
+        )
+
+
+def frequency_sentence(joined: SubscribeList) -> str:
+    """The list's frequency as a sentence ("Up to 4 msgs/month."), or "Msg frequency varies." when unsaid."""
+    said = " ".join(joined.frequency.split()).rstrip(".")
+    if not said:
+        return "Msg frequency varies."
+    return said[0].upper() + said[1:] + "."
 
 
 # Added for validation and the inbox's forms (existing names above are unchanged).

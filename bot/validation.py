@@ -206,16 +206,50 @@ def validate_rule(rule: Rule, settings: BotSettings | None = None) -> list[RuleE
     reply = rule.reply if isinstance(rule.reply, str) else ""
     if rule.action in ("reply", "reply_handoff") and not reply.strip():
         errors.append(RuleError("reply", "a reply is required for this action"))
-    template = compile_template(reply)
-    errors.extend(RuleError("reply", problem) for problem in template.problems)
-    if not template.problems:
-        context = TemplateContext(_SAMPLE_NAME, _SAMPLE_PHONE, settings.brand_name, settings.support_contact)
-        length = len(template.render(context))
-        if length > MAX_REPLY_CHARS:
-            errors.append(
-                RuleError("reply", f"the reply renders to {length} characters; at most {MAX_REPLY_CHARS}")
-            )
+    if rule.action == "subscribe":
+        errors.extend(_subscribe_problems(rule, reply))
+    errors.extend(RuleError("reply", problem) for problem in reply_problems(reply, settings, "the reply"))
     return errors
+
+
+def _subscribe_problems(rule: Rule, reply: str) -> list[RuleError]:
+    """A subscribe rule names a list that exists, and answers with the list's confirmation only."""
+    problems: list[RuleError] = []
+    if rule.list_id is None:
+        problems.append(RuleError("list_id", "choose the list this keyword subscribes to"))
+    elif rule.subscribe_list is None:
+        problems.append(RuleError("list_id", f"there is no list {rule.list_id}"))
+    if reply.strip():
+        problems.append(
+            RuleError(
+                "reply",
+                "a subscribe rule answers with the list's confirmation (and its welcome text): "
+                "leave the reply empty",
+            )
+        )
+    return problems
+
+
+def reply_problems(
+    text: str,
+    settings: BotSettings | None = None,
+    what: str = "the text",
+    extra_variables: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Problems with a reply template (a rule's reply, a list's welcome text): syntax, then rendered length.
+
+    The length is measured for a long sample contact, so a text that passes fits every contact (custom
+    attributes, in extra_variables, render empty here: their values are the contact's own).
+    """
+    settings = settings or BotSettings()
+    template = compile_template(text, extra_variables) if extra_variables else compile_template(text)
+    if template.problems:
+        return list(template.problems)
+    context = TemplateContext(_SAMPLE_NAME, _SAMPLE_PHONE, settings.brand_name, settings.support_contact)
+    length = len(template.render(context))
+    if length > MAX_REPLY_CHARS:
+        return [f"{what} renders to {length} characters; at most {MAX_REPLY_CHARS}"]
+    return []
 
 
 def validate_settings(settings: BotSettings) -> list[RuleError]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from bot import Bot, BotSettings, Rule
 from bot.hours import parse_hours
+from bot.rules import SubscribeList, SubscriptionTexts
 from bot.texts import default_text_templates
-from inbox.models import KeywordRule, Setting
+from inbox.models import KeywordRule, Setting, SubscriberList
 
 VERSION_KEY = "bot_version"
 
@@ -46,6 +47,12 @@ def bot_settings(stored: Mapping[str, str], app_config: Mapping[str, Any]) -> Bo
     )
 
 
+def subscription_texts(session: Session, app_config: Mapping[str, Any]) -> SubscriptionTexts:
+    """How joining a list is worded with the brand and support contact stored now (one query)."""
+    settings = bot_settings(read_settings(session), app_config)
+    return SubscriptionTexts(settings.brand_name, settings.support_contact)
+
+
 def _json(value: str | None) -> object:
     try:
         return json.loads(value) if value else {}
@@ -53,8 +60,32 @@ def _json(value: str | None) -> object:
         return {}
 
 
-def to_bot_rule(row: KeywordRule) -> Rule:
-    """The pure twin of a stored rule."""
+def subscribe_list(row: SubscriberList) -> SubscribeList:
+    """The facts about a stored list that the bot needs to word joining it."""
+    return SubscribeList(
+        id=row.id, name=row.name, frequency=row.frequency or "", double_opt_in=bool(row.double_opt_in)
+    )
+
+
+def subscribe_lists(session: Session, ids: Iterable[int | None] | None = None) -> dict[int, SubscribeList]:
+    """The stored lists (only those ids, when given) as the bot sees them: one query."""
+    query = select(SubscriberList)
+    if ids is not None:
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return {}
+        query = query.where(SubscriberList.id.in_(wanted))
+    return {row.id: subscribe_list(row) for row in session.scalars(query)}
+
+
+def to_bot_rule(row: KeywordRule, lists: Mapping[int, SubscribeList] | None = None) -> Rule:
+    """The pure twin of a stored rule; a subscribe rule gets its list from lists (loaded when not given)."""
+    joined = None
+    if row.list_id is not None:
+        if lists is None:
+            session = Session.object_session(row)
+            lists = subscribe_lists(session, [row.list_id]) if session is not None else {}
+        joined = lists.get(row.list_id)
     return Rule(
         id=row.id,
         name=row.name,
@@ -67,7 +98,16 @@ def to_bot_rule(row: KeywordRule) -> Rule:
         reply=row.reply,
         action=row.action,  # type: ignore[arg-type]
         position=row.position,
+        list_id=row.list_id,
+        subscribe_list=joined,
     )
+
+
+def stored_bot_rules(session: Session) -> list[Rule]:
+    """Every stored rule as the bot sees it, in list order, with the lists they subscribe to (two queries)."""
+    rows = session.scalars(select(KeywordRule).order_by(KeywordRule.position, KeywordRule.id)).all()
+    lists = subscribe_lists(session, [row.list_id for row in rows])
+    return [to_bot_rule(row, lists) for row in rows]
 
 
 def current_version(session: Session) -> int:
@@ -131,8 +171,7 @@ class BotCache:
             return bot
         with self._lock:
             if self._bot is None or version != self._version:
-                rows = session.scalars(select(KeywordRule).order_by(KeywordRule.position, KeywordRule.id))
                 settings = bot_settings(read_settings(session), self._config)
-                self._bot = Bot([to_bot_rule(r) for r in rows], settings)
+                self._bot = Bot(stored_bot_rules(session), settings)
                 self._version = version
             return self._bot

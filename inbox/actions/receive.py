@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot import Bot, ConversationState, Decision, DecisionKind
 from inbox.actions.contacts import contact_for_inbound, record_opt_in, record_opt_out
 from inbox.actions.send import OPT_OUT_CONFIRMATION, can_receive_texts, send_message
+from inbox.actions.subscribers import confirm_pending, join_by_keyword
 from inbox.db import upsert, utcnow
 from inbox.events import notify_conversation_created, notify_conversation_updated, notify_message_created
 from inbox.models import ConsentEvent, Contact, Conversation, Message
@@ -182,8 +183,19 @@ def _apply_twilio_opt_out_type(session: Session, contact: Contact, message: Mess
 def _apply_decision(
     session: Session, conversation: Conversation, message: Message, decision: Decision
 ) -> list[Message]:
-    """Carry out the bot's decision: consent, hand-off, miss count, replies."""
+    """Carry out the bot's decision: list joins and confirmations, consent, hand-off, miss count, replies."""
     contact = conversation.contact
+    if decision.confirms:
+        # Only a YES gets here, so only a YES costs the look for a pending membership.
+        confirmed = confirm_pending(session, conversation, decision)
+        if confirmed is not None:
+            notify_conversation_updated(session, conversation)
+            return confirmed
+    if decision.kind is DecisionKind.SUBSCRIBE:
+        conversation.bot_misses = decision.misses
+        joined = join_by_keyword(session, conversation, message, decision)
+        notify_conversation_updated(session, conversation)
+        return joined
     consent_event: ConsentEvent | None = None
     if decision.consent == "opt_out":
         consent_event = record_opt_out(session, contact, decision.consent_source or "keyword", message)

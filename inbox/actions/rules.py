@@ -11,12 +11,27 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot import BotSettings, Rule, RuleError
+from bot.rules import SubscribeList
 from bot.validation import validate_rule
 from inbox.actions.changes import record_change
-from inbox.botconfig import bump_version, to_bot_rule
+from inbox.botconfig import bump_version, stored_bot_rules, subscribe_lists
 from inbox.models import KeywordRule, User
 
-RULE_FIELDS = ("name", "keywords", "match", "fuzzy", "threshold", "priority", "enabled", "reply", "action")
+RULE_FIELDS = (
+    "name",
+    "keywords",
+    "match",
+    "fuzzy",
+    "threshold",
+    "priority",
+    "enabled",
+    "reply",
+    "action",
+    "list_id",
+)
+# Rule values may carry the facts of their list under this key (typed_rule_fields looks it up once),
+# so a draft is judged without a session; without it the list is looked up by list_id.
+LIST_FACTS = "subscribe_list"
 # What a new rule gets for the fields it leaves out: the bot's own defaults, so they exist once.
 RULE_DEFAULTS: dict[str, Any] = {
     f.name: f.default for f in fields(Rule) if f.name in RULE_FIELDS and f.default is not MISSING
@@ -43,8 +58,23 @@ class ImportResult:
     deleted: int
 
 
-def as_bot_rule(rule_id: int, values: Mapping[str, Any], position: int = 0) -> Rule:
+def list_id_of(values: Mapping[str, Any]) -> int | None:
+    """The list a rule's values subscribe to: only a subscribe rule has one (switching away forgets it)."""
+    list_id = values.get("list_id")
+    return list_id if values.get("action") == "subscribe" and isinstance(list_id, int) else None
+
+
+def as_bot_rule(
+    rule_id: int,
+    values: Mapping[str, Any],
+    position: int = 0,
+    lists: Mapping[int, SubscribeList] | None = None,
+) -> Rule:
     """The pure Rule for a set of rule fields (a draft, or a stored rule with changes)."""
+    list_id = list_id_of(values)
+    joined = values.get(LIST_FACTS)
+    if not isinstance(joined, SubscribeList) or joined.id != list_id:
+        joined = (lists or {}).get(list_id) if list_id is not None else None
     return Rule(
         id=rule_id,
         name=values["name"],
@@ -57,19 +87,36 @@ def as_bot_rule(rule_id: int, values: Mapping[str, Any], position: int = 0) -> R
         reply=values["reply"],
         action=values["action"],
         position=position,
+        list_id=list_id,
+        subscribe_list=joined,
     )
 
 
-def check_rule(rule_id: int, values: Mapping[str, Any], settings: BotSettings | None = None) -> None:
+def check_rule(
+    session: Session, rule_id: int, values: Mapping[str, Any], settings: BotSettings | None = None
+) -> None:
     """Raise InvalidRule when the rule fields have problems (replies measured with the desk's settings)."""
-    errors = validate_rule(as_bot_rule(rule_id, values), settings)
+    lists = subscribe_lists(session, [list_id_of(values)])
+    errors = validate_rule(as_bot_rule(rule_id, values, lists=lists), settings)
     if errors:
         raise InvalidRule(list(errors))
 
 
 def current_values(row: KeywordRule) -> dict[str, Any]:
-    """A stored rule's editable fields."""
-    return {name: list(row.keywords) if name == "keywords" else getattr(row, name) for name in RULE_FIELDS}
+    """A stored rule's editable fields (list_id only for a subscribe rule: the only kind that has a list)."""
+    return {
+        name: list(row.keywords) if name == "keywords" else getattr(row, name)
+        for name in RULE_FIELDS
+        if name != "list_id" or row.action == "subscribe"
+    }
+
+
+def _stored_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns of a new rule from its values (list_id only for a subscribe rule)."""
+    stored = {name: values.get(name) for name in RULE_FIELDS}
+    stored["keywords"] = list(values["keywords"])
+    stored["list_id"] = list_id_of(values)
+    return stored
 
 
 def _record(
@@ -96,9 +143,8 @@ def create_rule(
     settings: BotSettings | None = None,
 ) -> KeywordRule:
     """Validate and store a new rule at the end of the list. Commits."""
-    check_rule(0, values, settings)
-    row = KeywordRule(**{name: values[name] for name in RULE_FIELDS})
-    row.keywords = list(values["keywords"])
+    check_rule(session, 0, values, settings)
+    row = KeywordRule(**_stored_fields(values))
     row.position = _next_position(session)
     session.add(row)
     session.flush()
@@ -118,9 +164,11 @@ def update_rule(
     """Validate the rule as it would be after the changes, then apply them. Commits."""
     before = current_values(row)
     merged = {**before, **changes}
-    check_rule(row.id, merged, settings)
+    check_rule(session, row.id, merged, settings)
     for name, value in changes.items():
-        setattr(row, name, list(value) if name == "keywords" else value)
+        if name in RULE_FIELDS:
+            setattr(row, name, list(value) if name == "keywords" else value)
+    row.list_id = list_id_of(merged)
     after = current_values(row)
     if after != before:  # a PATCH that changes nothing is not a change worth a history line
         _record(session, user, "updated", row, row.name, before, after)
@@ -171,8 +219,9 @@ def import_rules(
     replace_all: the file's rules replace every current rule; otherwise they are added after them.
     """
     errors: list[RuleError] = []
+    lists = subscribe_lists(session, [list_id_of(values) for values in definitions])
     for index, values in enumerate(definitions):
-        problems = validate_rule(as_bot_rule(0, values), settings)
+        problems = validate_rule(as_bot_rule(0, values, lists=lists), settings)
         errors.extend(RuleError(f"rules[{index}].{e.field}", e.message) for e in problems)
     if errors:
         raise InvalidRule(errors)
@@ -186,8 +235,7 @@ def import_rules(
     position = _next_position(session)
     imported = []
     for offset, values in enumerate(definitions):
-        row = KeywordRule(**{name: values[name] for name in RULE_FIELDS})
-        row.keywords = list(values["keywords"])
+        row = KeywordRule(**_stored_fields(values))
         row.position = position + offset
         session.add(row)
         imported.append(row)
@@ -201,8 +249,7 @@ def import_rules(
 
 def saved_rules(session: Session) -> list[Rule]:
     """Every stored rule as the bot sees it, in list order."""
-    rows = session.scalars(select(KeywordRule).order_by(KeywordRule.position, KeywordRule.id))
-    return [to_bot_rule(row) for row in rows]
+    return stored_bot_rules(session)
 
 
 def rules_with_draft(
@@ -216,5 +263,6 @@ def rules_with_draft(
         return list(saved), None
     existing = next((r for r in saved if r.id == draft_id), None) if draft_id is not None else None
     position = existing.position if existing else max((r.position for r in saved), default=0) + 1
-    rule = as_bot_rule(existing.id if existing else 0, draft, position)
+    known = {r.subscribe_list.id: r.subscribe_list for r in saved if r.subscribe_list is not None}
+    rule = as_bot_rule(existing.id if existing else 0, draft, position, lists=known)
     return [r for r in saved if existing is None or r.id != existing.id] + [rule], rule

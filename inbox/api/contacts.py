@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
@@ -10,12 +11,14 @@ from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from inbox import resources
+from inbox.actions.attributes import InvalidAttribute, clean_tags, set_attributes, set_tags
 from inbox.actions.contacts import InvalidContact, rename_contact
 from inbox.api import bp
 from inbox.api.errors import invalid, not_found
 from inbox.api.params import decode_cursor, encode_cursor, is_id, json_body, limit
+from inbox.api.subscribers import require_admin
 from inbox.db import get_session
-from inbox.models import Contact, Message, Note
+from inbox.models import Contact, ContactTag, ListMembership, Message, Note, SubscriberList
 from sms.phone import InvalidAddress, normalize_address
 
 
@@ -41,16 +44,54 @@ def list_contacts() -> Response:
     if len(rows) > page_size:
         rows = rows[:page_size]
         next_cursor = encode_cursor(rows[-1].id)
-    return jsonify(data=[resources.contact(c) for c in rows], next_cursor=next_cursor)
+    return jsonify(data=contacts_json(rows), next_cursor=next_cursor)
+
+
+def contacts_json(contacts: Sequence[Contact]) -> list[dict[str, Any]]:
+    """Contact resources with their tags, attribute values and lists (two queries for any number)."""
+    ids = [c.id for c in contacts]
+    tags: dict[int, list[str]] = {i: [] for i in ids}
+    lists: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    if ids:
+        session = get_session()
+        for contact_id, tag in session.execute(
+            select(ContactTag.contact_id, ContactTag.tag)
+            .where(ContactTag.contact_id.in_(ids))
+            .order_by(ContactTag.tag)
+        ):
+            tags[contact_id].append(tag)
+        for contact_id, list_id, name, status in session.execute(
+            select(
+                ListMembership.contact_id, ListMembership.list_id, SubscriberList.name, ListMembership.status
+            )
+            .join(SubscriberList, SubscriberList.id == ListMembership.list_id)
+            .where(ListMembership.contact_id.in_(ids))
+            .order_by(SubscriberList.name, SubscriberList.id)
+        ):
+            lists[contact_id].append({"list_id": list_id, "name": name, "status": status})
+    return [
+        {
+            **resources.contact(c),
+            "tags": tags[c.id],
+            "attributes": dict(c.attributes or {}),
+            "lists": lists[c.id],
+        }
+        for c in contacts
+    ]
+
+
+def contact_json(contact: Contact) -> dict[str, Any]:
+    """One contact resource with its tags, attribute values and lists."""
+    return contacts_json([contact])[0]
 
 
 @bp.get("/contacts/<id:contact_id>")
 def get_contact(contact_id: int) -> Response:
-    """One contact with its consent ledger."""
+    """One contact with its consent ledger, tags, attribute values and lists."""
     contact = get_session().get(Contact, contact_id)
     if contact is None:
         raise not_found("contact")
-    return jsonify(resources.contact(contact))
+    return jsonify(contact_json(contact))
 
 
 def _contact(contact_id: int) -> Contact:
@@ -76,7 +117,39 @@ def patch_contact(contact_id: int) -> Response:
             rename_contact(get_session(), contact, name)
         except InvalidContact as error:
             raise invalid("name", str(error)) from None
-    return jsonify(resources.contact(contact))
+    return jsonify(contact_json(contact))
+
+
+@bp.put("/contacts/<id:contact_id>/tags")
+def put_contact_tags(contact_id: int) -> Response:
+    """Replace a contact's tags (admins): trimmed, lower-cased, 1 to 60 characters, at most 50."""
+    require_admin("contacts' tags")
+    contact = _contact(contact_id)
+    data = json_body()
+    unknown = set(data) - {"tags"}
+    if unknown:
+        raise invalid(sorted(unknown)[0], 'is not a field here (send {"tags": [...]})')
+    if "tags" not in data:
+        raise invalid("tags", "is required")
+    try:
+        tags = clean_tags(data["tags"])
+    except InvalidAttribute as error:
+        raise invalid(error.field, error.message) from None
+    set_tags(get_session(), contact, tags)
+    return jsonify(contact_json(contact))
+
+
+@bp.patch("/contacts/<id:contact_id>/attributes")
+def patch_contact_attributes(contact_id: int) -> Response:
+    """Set some attribute values of a contact (admins), each checked by its type; null removes one."""
+    require_admin("contacts' attributes")
+    contact = _contact(contact_id)
+    data = json_body()
+    try:
+        set_attributes(get_session(), contact, data)
+    except InvalidAttribute as error:
+        raise invalid(error.field, error.message) from None
+    return jsonify(contact_json(contact))
 
 
 # Within one instant, notes sort after messages (a note usually remarks on the text before it).

@@ -181,6 +181,7 @@ SCHEMAS: dict[str, Any] = {
             "enabled": BOOL,
             "reply": STR,
             "action": enum(ACTIONS),
+            "list_id": nullable(INT),
             "position": INT,
             "created_at": DATETIME,
             "updated_at": DATETIME,
@@ -236,7 +237,19 @@ SCHEMAS: dict[str, Any] = {
             "enabled": BOOL,
             "reply": STR,
             "action": enum(ACTIONS),
-        }
+            "list_id": nullable(INT),
+        },
+        required=[
+            "name",
+            "keywords",
+            "match",
+            "fuzzy",
+            "threshold",
+            "priority",
+            "enabled",
+            "reply",
+            "action",
+        ],
     ),
     "RulesFile": obj(
         {
@@ -318,6 +331,7 @@ SCHEMAS: dict[str, Any] = {
             "enabled": BOOL,
             "reply": {"type": "string", "maxLength": 1600},
             "action": enum(ACTIONS),
+            "list_id": {**nullable(ROW_ID), "description": 'action "subscribe": the list the keyword joins'},
         },
     },
     # A draft being edited: typed, but its values may still be wrong (/rules/check reports them).
@@ -334,6 +348,7 @@ SCHEMAS: dict[str, Any] = {
             "enabled": BOOL,
             "reply": STR,
             "action": STR,
+            "list_id": nullable(ROW_ID),
         },
     },
     "RuleMatch": obj(
@@ -563,21 +578,6 @@ PATHS: dict[str, Any] = {
             "responses": responses(204, "Deleted", None),
         },
     },
-    "/messages": {
-        "post": {
-            "operationId": "sendMessage",
-            "summary": "Send a text through the one send path",
-            "requestBody": body(
-                obj(
-                    {
-                        "to": {"type": "string", "description": "E.164 number or short code"},
-                        "body": {"type": "string", "minLength": 1, "maxLength": 1600},
-                    }
-                )
-            ),
-            "responses": responses(201, "The queued message", ref("Message"), 409),
-        }
-    },
     "/rules": {
         "get": {
             "operationId": "listRules",
@@ -759,14 +759,6 @@ PATHS: dict[str, Any] = {
             "requestBody": body(SETTINGS_INPUT),
             "responses": responses(200, "The settings", ref("Settings")),
         },
-    },
-    "/segments/count": {
-        "post": {
-            "operationId": "countSegment",
-            "summary": "How many contacts a segment selects; 422 invalid_segment with line and column",
-            "requestBody": body(obj({"filter": {"type": "string", "maxLength": 2000}})),
-            "responses": responses(200, "The count", obj({"count": INT})),
-        }
     },
     "/settings/changes": {
         "get": {

@@ -1,5 +1,5 @@
 // The rule editor: one rule's fields, live checks (errors, conflicts, preview) while typing, save and delete.
-import { ApiError, errorText, patch, post, request } from "../inbox/api.js";
+import { ApiError, errorText, get, patch, post, request } from "../inbox/api.js";
 import { debounce, h, replace } from "../inbox/dom.js";
 import { analyze } from "../inbox/segments.js";
 import { relative, long } from "../inbox/time.js";
@@ -25,8 +25,24 @@ export const RULE_DEFAULTS = {
   enabled: true,
   reply: "",
   action: "reply",
+  list_id: null,
 };
 const FIELDS = Object.keys(RULE_DEFAULTS);
+// The subscribe action (a keyword joins a subscriber list) and its list picker.
+const ACTIONS = { ...ACTION_LABELS, subscribe: "Subscribe to list" };
+const LABELS = { ...FIELD_LABELS, list_id: "List" };
+
+/** Every subscriber list, by name (the picker's options). */
+async function loadLists() {
+  const lists = [];
+  let cursor = null;
+  do {
+    const page = await get("/api/v1/lists", { limit: 200, cursor });
+    lists.push(...page.data);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return lists.sort((a, b) => a.name.localeCompare(b.name));
+}
 const VARIABLES = [
   ["first name", '{{ contact.first_name | default("there") }}'],
   ["full name", "{{ contact.name }}"],
@@ -37,6 +53,7 @@ const VARIABLES = [
 
 function same(field, a, b) {
   if (field === "keywords") return JSON.stringify(a || []) === JSON.stringify(b || []);
+  if (field === "list_id") return (a ?? null) === (b ?? null);
   if (field === "threshold") return Number(a) === Number(b);
   return a === b;
 }
@@ -90,10 +107,18 @@ export function createRuleForm({ canEdit, onSaved, onDeleted, onDraftChange, onO
   const fuzzyHint = h("p", { class: "field-hint", id: "rule-fuzzy-hint" });
   const priority = h("input", { type: "number", step: "1", id: "rule-priority", class: "priority-input", "data-testid": "rule-priority", "aria-describedby": "rule-priority-hint rule-error-priority" });
   const enabled = h("input", { type: "checkbox", id: "rule-enabled-field", "data-testid": "rule-enabled-field" });
-  const actionInputs = Object.entries(ACTION_LABELS).map(([value]) =>
+  const actionInputs = Object.entries(ACTIONS).map(([value]) =>
     h("input", { type: "radio", name: "rule-action", value, "data-testid": `rule-action-${value}`, id: `rule-action-${value}` }),
   );
-  const actionText = { reply: "Reply", handoff: "Hand off to an agent", reply_handoff: "Reply, then hand off" };
+  const actionText = { reply: "Reply", handoff: "Hand off to an agent", reply_handoff: "Reply, then hand off", subscribe: "Subscribe to a list" };
+  const listPicker = h(
+    "select",
+    { id: "rule-list", "data-testid": "rule-list", "aria-describedby": "rule-list-hint rule-error-list_id" },
+    h("option", { value: "" }, "Loading lists…"),
+  );
+  const listHint = h("p", { class: "field-hint", id: "rule-list-hint" });
+  let lists = [];
+  let listsLoaded = false;
   const reply = h("textarea", { id: "rule-reply", "data-testid": "rule-reply", rows: "4", maxlength: "2000", "aria-describedby": "rule-reply-hint rule-error-reply", placeholder: "What the customer gets back" });
   const replyHint = h("p", { class: "field-hint", id: "rule-reply-hint" });
   const nameHint = h(
@@ -197,6 +222,7 @@ export function createRuleForm({ canEdit, onSaved, onDeleted, onDraftChange, onO
       ),
       errorEl("action"),
     ),
+    field("list_id", "List", listPicker, { labelFor: "rule-list", hint: listHint }),
     field("reply", "Reply", reply, {
       labelFor: "rule-reply",
       hint: [replyHint, nameHint],
@@ -263,8 +289,10 @@ export function createRuleForm({ canEdit, onSaved, onDeleted, onDraftChange, onO
       threshold: thresholdValue,
       priority: prioValue,
       enabled: enabled.checked,
-      reply: reply.value,
+      // A subscribe rule answers with the list's confirmation: it has no reply of its own.
+      reply: actionValue() === "subscribe" ? "" : reply.value,
       action: actionValue(),
+      list_id: actionValue() === "subscribe" && listPicker.value ? Number(listPicker.value) : null,
     };
   }
 
@@ -280,6 +308,31 @@ export function createRuleForm({ canEdit, onSaved, onDeleted, onDraftChange, onO
     enabled.checked = rule.enabled !== false;
     reply.value = rule.reply || "";
     for (const input of actionInputs) input.checked = input.value === (rule.action || "reply");
+    fillLists(rule.list_id ?? null);
+  }
+
+  /** The picker's options: every list, and the rule's own list even before the lists have loaded. */
+  function fillLists(selected) {
+    const options = [h("option", { value: "" }, listsLoaded ? (lists.length ? "Choose a list…" : "No lists yet") : "Loading lists…")];
+    for (const list of lists) options.push(h("option", { value: String(list.id) }, list.name));
+    if (selected !== null && !lists.some((list) => list.id === selected)) {
+      options.push(h("option", { value: String(selected) }, listsLoaded ? `List ${selected} (deleted)` : `List ${selected}`));
+    }
+    replace(listPicker, options);
+    listPicker.value = selected === null ? "" : String(selected);
+  }
+
+  async function refreshLists() {
+    try {
+      lists = await loadLists();
+    } catch (err) {
+      lists = [];
+      showFormError(`Could not load the subscriber lists: ${errorText(err)}`);
+    }
+    listsLoaded = true;
+    const keep = listPicker.value ? Number(listPicker.value) : baseline.list_id ?? null;
+    fillLists(keep);
+    syncControls();
   }
 
   function changedFields() {
@@ -309,6 +362,17 @@ export function createRuleForm({ canEdit, onSaved, onDeleted, onDraftChange, onO
         : "Only exact spellings match (case, accents and punctuation still ignored).";
     nameHint.hidden = !/\{\{\s*contact\.(first_name|name)\s*\}\}/.test(reply.value);
     const action = actionValue();
+    const subscribing = action === "subscribe";
+    listPicker.closest(".field").hidden = !subscribing;
+    reply.closest(".field").hidden = subscribing;
+    const chosen = lists.find((list) => String(list.id) === listPicker.value);
+    listHint.textContent = !listsLoaded
+      ? ""
+      : !lists.length
+        ? "Make a list first under Lists; then pick it here."
+        : chosen && chosen.double_opt_in
+          ? "Double opt-in: the customer is asked to reply YES; they join once they do."
+          : "The customer joins at once and gets the confirmation (brand, list, frequency, how to stop), then the list's welcome text.";
     replyHint.textContent =
       action === "handoff"
         ? "This rule sends no reply of its own: the customer gets the hand-off acknowledgement (Settings) and an agent takes over."
@@ -336,7 +400,7 @@ export function createRuleForm({ canEdit, onSaved, onDeleted, onDraftChange, onO
       replace(node, messages.map((m, i) => [i ? h("br") : null, sentence(m)]));
       node.hidden = messages.length === 0;
     }
-    for (const [key, control] of [["name", name], ["match", match], ["priority", priority], ["threshold", threshold], ["reply", reply]]) {
+    for (const [key, control] of [["name", name], ["match", match], ["priority", priority], ["threshold", threshold], ["reply", reply], ["list_id", listPicker]]) {
       control.setAttribute("aria-invalid", String(grouped.has(key)));
       control.closest(".field")?.classList.toggle("has-error", grouped.has(key));
     }
@@ -347,7 +411,7 @@ export function createRuleForm({ canEdit, onSaved, onDeleted, onDraftChange, onO
       errorList,
       all.map((e) => {
         const key = fieldOf(e);
-        const label = FIELD_LABELS[key] || e.field || "Rule";
+        const label = LABELS[key] || e.field || "Rule";
         return h("li", { "data-field": key }, h("strong", {}, `${label}: `), sentence(e.message));
       }),
     );
@@ -372,9 +436,39 @@ export function createRuleForm({ canEdit, onSaved, onDeleted, onDraftChange, onO
     conflictBox.hidden = conflicts.length === 0;
   }
 
+  /** A subscribe rule's preview: the confirmation the bot would really send (asked of the test bench). */
+  async function previewSubscription(seq) {
+    const draft = values();
+    const keyword = draft.match === "regex" ? null : draft.keywords[0];
+    if (allErrors().length || !keyword) {
+      const why = allErrors().length ? "The confirmation appears when the errors above are fixed." : "Add a keyword to see the confirmation.";
+      replace(previewBody, h("p", { class: "muted small preview-empty" }, why));
+      return;
+    }
+    try {
+      const result = await post("/api/v1/rules/test", { text: keyword, draft, draft_id: original ? original.id : null });
+      if (seq !== checkSeq || actionValue() !== "subscribe") return;
+      if (result.kind !== "subscribe" || !result.reply_details.length) {
+        replace(previewBody, h("p", { class: "muted small preview-empty" }, "Another rule answers this keyword first: see the test bench."));
+        return;
+      }
+      replace(previewBody, [
+        smsBubble(result.reply_details[0], { label: "Confirmation", testid: "rule-preview-reply" }),
+        h("p", { class: "muted small preview-note" }, "Then the list's welcome text, if it has one, once they are subscribed."),
+      ]);
+    } catch (err) {
+      if (seq !== checkSeq) return;
+      replace(previewBody, h("p", { class: "muted small preview-empty" }, `No preview: ${errorText(err)}`));
+    }
+  }
+
   function renderPreview(result) {
     lastPreview = result;
     const action = actionValue();
+    if (action === "subscribe") {
+      previewSubscription(checkSeq);
+      return;
+    }
     if (!result) {
       const why = visibleErrors().length
         ? "The preview appears when the errors above are fixed."
@@ -404,7 +498,7 @@ export function createRuleForm({ canEdit, onSaved, onDeleted, onDraftChange, onO
     if (saving) saveState.textContent = "";
     else if (blocked && visibleErrors().length) saveState.textContent = "Fix the errors to save.";
     else if (blocked) {
-      const needed = [...new Set(allErrors().map((e) => FIELD_LABELS[fieldOf(e)] || fieldOf(e)))];
+      const needed = [...new Set(allErrors().map((e) => LABELS[fieldOf(e)] || fieldOf(e)))];
       saveState.textContent = `Still needed: ${needed.join(", ")}.`;
     }
     else if (dirty && conflicts.length) saveState.textContent = "Unsaved changes · see the warnings above";
@@ -577,7 +671,7 @@ export function createRuleForm({ canEdit, onSaved, onDeleted, onDraftChange, onO
   }
 
   function setDisabled() {
-    for (const control of [name, match, fuzzy, slider, threshold, priority, enabled, reply, ...actionInputs, ...variableButtons]) {
+    for (const control of [name, match, fuzzy, slider, threshold, priority, enabled, reply, listPicker, ...actionInputs, ...variableButtons]) {
       control.disabled = !canEdit;
     }
     keywords.setDisabled(!canEdit);
@@ -594,6 +688,7 @@ export function createRuleForm({ canEdit, onSaved, onDeleted, onDraftChange, onO
     renderHeading();
     updateButtons();
     check();
+    refreshLists(); // lists change elsewhere (the Lists page): fresh options each time the editor opens
     if (onDraftChange) onDraftChange();
   }
 
@@ -630,7 +725,7 @@ export function createRuleForm({ canEdit, onSaved, onDeleted, onDraftChange, onO
   for (const [control, field] of [[name, "name"], [priority, "priority"], [reply, "reply"]]) {
     control.addEventListener("input", () => changed(field));
   }
-  for (const [control, field] of [[match, "match"], [fuzzy, "fuzzy"], [enabled, "enabled"], ...actionInputs.map((i) => [i, "action"])]) {
+  for (const [control, field] of [[match, "match"], [fuzzy, "fuzzy"], [enabled, "enabled"], [listPicker, "list_id"], ...actionInputs.map((i) => [i, "action"])]) {
     control.addEventListener("change", () => changed(field));
   }
   slider.addEventListener("input", () => {

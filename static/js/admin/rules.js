@@ -69,7 +69,7 @@ function metaLine(rule) {
   if (rule.match === "regex") bits.push("no typos");
   else bits.push(rule.fuzzy ? `typos ≥ ${score(rule.threshold)}%` : "exact spelling");
   bits.push(`priority ${rule.priority}`);
-  bits.push(ACTION_LABELS[rule.action] || rule.action);
+  bits.push(rule.action === "subscribe" ? "Subscribe to list" : ACTION_LABELS[rule.action] || rule.action);
   return bits.join(" · ");
 }
 
