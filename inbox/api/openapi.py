@@ -505,7 +505,7 @@ PATHS: dict[str, Any] = {
             "operationId": "listContacts",
             "summary": "Contacts, newest first",
             "parameters": [query("phone", STR, "a phone number in any formatting"), *PAGING],
-            "responses": responses(200, "A page of contacts", page_of("Contact")),
+            "responses": responses(200, "A page of contacts", page_of("ContactWithSubscriptions")),
         }
     },
     "/contacts/{contact_id}": {
@@ -513,7 +513,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "getContact",
             "summary": "One contact with its consent ledger",
-            "responses": responses(200, "The contact", ref("Contact")),
+            "responses": responses(200, "The contact", ref("ContactWithSubscriptions")),
         },
         "patch": {
             "operationId": "updateContact",
@@ -525,7 +525,7 @@ PATHS: dict[str, Any] = {
                     "properties": {"name": nullable({"type": "string", "maxLength": 200})},
                 }
             ),
-            "responses": responses(200, "The contact", ref("Contact")),
+            "responses": responses(200, "The contact", ref("ContactWithSubscriptions")),
         },
     },
     "/contacts/{contact_id}/timeline": {

@@ -105,7 +105,7 @@ def _save_error(error: InvalidSegment | DuplicateSegment | SegmentSyntaxError) -
 
 @bp.get("/segments")
 def list_segments() -> Response:
-    """Saved segments, by name, each with its live count."""
+    """Saved segments in the order they were saved, each with its live count."""
     page_size = limit()
     query = select(SavedSegment)
     cursor = decode_cursor(1)

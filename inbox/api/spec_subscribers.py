@@ -213,7 +213,8 @@ PATHS: dict[str, Any] = {
     "/attributes": {
         "get": {
             "operationId": "listAttributes",
-            "summary": "The custom contact attributes, by key (one page)",
+            "summary": "The custom contact attributes, by key",
+            "parameters": PAGING,
             "responses": responses(200, "The attributes", page_of("AttributeDefinition")),
         },
         "post": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -249,9 +250,12 @@ def list_members(list_id: int) -> Response:
     if len(needle) > 200:
         raise invalid("q", "must be at most 200 characters")
     if needle:
+        # "(415) 555" finds +1415555…: a needle that is a formatted number is searched by its digits.
+        digits = re.sub(r"[\s().\-/]", "", needle)
+        phone_needle = digits if re.fullmatch(r"\+?[0-9]+", digits) else needle
         query = query.where(
             or_(
-                Contact.phone.contains(needle, autoescape=True),
+                Contact.phone.contains(phone_needle, autoescape=True),
                 func.lower(Contact.name).contains(needle, autoescape=True),
             )
         )
@@ -328,9 +332,18 @@ def _attribute_error(error: InvalidAttribute | DuplicateAttribute) -> ApiError:
 
 @bp.get("/attributes")
 def list_attributes() -> Response:
-    """The custom contact attributes, by key (one page)."""
-    rows = get_session().scalars(select(AttributeDefinition).order_by(AttributeDefinition.key))
-    return jsonify(data=[attribute_json(r) for r in rows], next_cursor=None)
+    """The custom contact attributes, by key, paged like every list (?limit=, ?cursor=)."""
+    page_size = limit()
+    query = select(AttributeDefinition).order_by(AttributeDefinition.key)
+    cursor = decode_cursor(1)
+    if cursor is not None:
+        if not isinstance(cursor[0], str):
+            raise invalid("cursor", "is not a cursor this API gave out")
+        query = query.where(AttributeDefinition.key > cursor[0])
+    rows = get_session().scalars(query.limit(page_size + 1)).all()
+    page = rows[:page_size]
+    next_cursor = encode_cursor(page[-1].key) if len(rows) > page_size else None
+    return jsonify(data=[attribute_json(r) for r in page], next_cursor=next_cursor)
 
 
 @bp.post("/attributes")

@@ -186,3 +186,19 @@ def test_agents_read_attributes_but_every_write_is_403(
         assert call(client, agent_token, method, path, 403, json=body)["error"]["code"] == "forbidden"
     assert contact(session, "+14155550144").attributes == {}
     assert call(client, admin_token, "PUT", "/api/v1/contacts/99999/tags", 404, json={"tags": []})
+
+
+def test_attributes_page_like_every_list(client: FlaskClient, admin_token: str) -> None:
+    for key in ("city", "age", "vip_since"):
+        call(
+            client,
+            admin_token,
+            "POST",
+            "/api/v1/attributes",
+            201,
+            json={"key": key, "label": key, "type": "text"},
+        )
+    first = call(client, admin_token, "GET", "/api/v1/attributes?limit=2")
+    rest = call(client, admin_token, "GET", f"/api/v1/attributes?limit=2&cursor={first['next_cursor']}")
+    assert [a["key"] for a in first["data"] + rest["data"]] == ["age", "city", "vip_since"]
+    assert rest["next_cursor"] is None

@@ -277,6 +277,9 @@ def test_members_filter_by_status_and_search_and_page(
     assert [m["contact"]["phone"] for m in call(client, admin_token, "GET", f"{path}?q=0121")["data"]] == [
         "+14155550121"
     ]
+    # A number written the way people write it is searched by its digits.
+    formatted = call(client, admin_token, "GET", f"{path}?q=(415)%20555-0121")["data"]
+    assert [m["contact"]["phone"] for m in formatted] == ["+14155550121"]
     assert [m["contact"]["name"] for m in call(client, admin_token, "GET", f"{path}?q=50%25_")["data"]] == [
         "Cy 50%_off"
     ]

@@ -20,6 +20,7 @@ export const ACTION_LABELS = {
   reply: "Reply",
   handoff: "Hand off",
   reply_handoff: "Reply + hand off",
+  subscribe: "Subscribe to a list",
 };
 
 export const KIND_LABELS = {
@@ -27,6 +28,7 @@ export const KIND_LABELS = {
   opt_in: "Opt-in (START)",
   help: "HELP reply",
   rule: "Rule",
+  subscribe: "Joins a list",
   human: "Asked for a person",
   fallback: "Fallback",
   silent: "Silent",
@@ -42,6 +44,7 @@ export const FIELD_LABELS = {
   enabled: "Enabled",
   reply: "Reply",
   action: "Action",
+  list_id: "List",
   position: "Position",
 };
 

@@ -25,6 +25,8 @@ function headline(result) {
       return "Compliance: opt-in — the contact is subscribed again";
     case "help":
       return "Compliance: the HELP text is sent";
+    case "subscribe":
+      return `${rule} joins the contact to its list and sends the list's confirmation`;
     case "human":
       return "The customer asked for a person: hand off";
     case "fallback":
