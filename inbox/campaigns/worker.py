@@ -150,9 +150,9 @@ class CampaignWorker:
         return bool(renewed)
 
     def keep_lease(self) -> bool:
-        """Renew the lease when half of it is gone; False when it was lost (stop handing over)."""
+        """Take the lease, or renew it once half of it is gone; False when this worker does not hold it."""
         if self.lease_until is None:
-            return False
+            return self.hold_lease()
         left = (self.lease_until - utcnow()).total_seconds()
         if left > self.lease_seconds / 2:
             return True
@@ -194,15 +194,19 @@ class CampaignWorker:
 
     def step(self, only: int | None = None) -> float:
         """One pass over due and sending campaigns; returns how long to wait before the next."""
-        if not self.hold_lease():
+        # A holder renews only once half its lease is gone: an idle desk costs a read or two a second.
+        if not self.keep_lease():
             return max(IDLE_POLL, self.lease_seconds / 4)
         self.start_due_campaigns()
-        self.charge_conversational()
         with self.db.session() as session:
             query = select(Campaign.id).where(Campaign.status == "sending").order_by(Campaign.id)
             if only is not None:
                 query = query.where(Campaign.id == only)
             active = list(session.scalars(query))
+        if not active:
+            self.charged_since = None  # nothing to make room in; start counting again when one sends
+            return IDLE_POLL
+        self.charge_conversational()
         waits = [self.advance(campaign_id) for campaign_id in active if not self._stop.is_set()]
         return min(waits, default=IDLE_POLL)
 
