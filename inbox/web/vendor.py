@@ -12,6 +12,11 @@ bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 FILES = {
     "socket.io.esm.min.js": "socket.io-client/dist/socket.io.esm.min.js",
     "socket.io.esm.min.js.map": "socket.io-client/dist/socket.io.esm.min.js.map",
+    # Chart.js's self-contained build: its ES module build imports the bare name "@kurkle/color", which a
+    # browser resolves only through an import map, an inline script the CSP forbids. Imported from a
+    # module, this build sets globalThis.Chart (static/js/admin/campaign/chart.js hands it on).
+    "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+    "chart.umd.min.js.map": "chart.js/dist/chart.umd.min.js.map",
 }
 
 
