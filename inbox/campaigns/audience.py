@@ -128,7 +128,8 @@ def queue_recipients(session: Session, campaign: Campaign, now: dt.datetime) -> 
         reason,
         literal(now, UTCDateTime()),
     ).where(audience_condition(session, campaign.list_id, campaign.segment_filter, now))
-    result = session.execute(
+    # On the connection, not the session: an ORM-enabled INSERT reports rowcount -1 on psycopg.
+    result = session.connection().execute(
         insert(CampaignRecipient).from_select(
             ["campaign_id", "contact_id", "status", "skip_reason", "updated_at"], selected
         )

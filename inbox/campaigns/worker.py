@@ -136,11 +136,14 @@ class CampaignWorker:
                 .values(holder=self.holder, expires_at=until)
             ).rowcount  # type: ignore[attr-defined]
             if not renewed:
-                renewed = session.execute(
+                # RETURNING, not rowcount: an ORM-enabled INSERT reports rowcount -1 on psycopg.
+                taken = session.scalar(
                     upsert(session, WorkerLease)
                     .values(name=LEASE_NAME, holder=self.holder, expires_at=until)
                     .on_conflict_do_nothing(index_elements=[WorkerLease.name])
-                ).rowcount  # type: ignore[attr-defined]
+                    .returning(WorkerLease.name)
+                )
+                renewed = int(taken is not None)
             session.commit()
         fresh = bool(renewed) and self.lease_until is None
         self.lease_until = until if renewed else None

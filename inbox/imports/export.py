@@ -70,6 +70,7 @@ def export_csv(
 ) -> Iterator[str]:
     """The CSV text, one page of contacts per chunk (keyset pages by id: no deep OFFSET)."""
     keys = list(session.scalars(select(AttributeDefinition.key).order_by(AttributeDefinition.key)))
+    session.commit()  # no transaction stays open while the header waits for a slow client (see below)
     yield BOM + _line([*FIXED_COLUMNS, *keys, "lists"])
     last_id = 0
     while True:
