@@ -128,10 +128,10 @@ def queue_recipients(session: Session, campaign: Campaign, now: dt.datetime) -> 
         reason,
         literal(now, UTCDateTime()),
     ).where(audience_condition(session, campaign.list_id, campaign.segment_filter, now))
-    # On the connection, not the session: an ORM-enabled INSERT reports rowcount -1 on psycopg.
-    result = session.connection().execute(
-        insert(CampaignRecipient).from_select(
-            ["campaign_id", "contact_id", "status", "skip_reason", "updated_at"], selected
-        )
+    result = session.execute(
+        insert(CampaignRecipient)
+        .from_select(["campaign_id", "contact_id", "status", "skip_reason", "updated_at"], selected)
+        # An INSERT's rowcount is kept only when asked for: psycopg's closed cursor would report -1.
+        .execution_options(preserve_rowcount=True)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

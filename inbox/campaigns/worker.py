@@ -136,7 +136,7 @@ class CampaignWorker:
                 .values(holder=self.holder, expires_at=until)
             ).rowcount  # type: ignore[attr-defined]
             if not renewed:
-                # RETURNING, not rowcount: an ORM-enabled INSERT reports rowcount -1 on psycopg.
+                # RETURNING, not rowcount: an INSERT's rowcount is -1 on psycopg unless preserved.
                 taken = session.scalar(
                     upsert(session, WorkerLease)
                     .values(name=LEASE_NAME, holder=self.holder, expires_at=until)

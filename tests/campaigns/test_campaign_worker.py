@@ -9,6 +9,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from inbox.campaigns.audience import queue_recipients
 from inbox.campaigns.worker import LEASE_NAME, CampaignWorker
 from inbox.models import Campaign, Message, WorkerLease
 from sms.simulator import SimulatorProvider
@@ -134,3 +135,19 @@ def test_the_cli_refuses_what_it_cannot_send(app: Flask, runner: FlaskCliRunner,
     result = runner.invoke(args=["campaigns", "send", str(empty.id)])
     assert result.exit_code != 0
     assert "nobody to send to" in result.output
+
+
+def test_fixing_the_recipients_counts_every_row_it_writes(
+    client: FlaskClient, session: Session, admin_token: str
+) -> None:
+    vip = make_list(session)
+    subscriber(session, vip, "+12125550101")
+    subscriber(session, vip, "+12125550102")
+    subscriber(session, vip, "+12125550103", opted_out=True)  # written too, as skipped
+    campaign = launched(
+        client, admin_token, list_id=vip.id, sender_id=fast_sender(session).id, template="Hi STOP"
+    )
+    stored = session.get(Campaign, campaign["id"])
+    assert stored is not None and stored.queued_at is None
+    assert queue_recipients(session, stored, FUTURE) == 3
+    session.rollback()
