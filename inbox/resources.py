@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.models import (
+    Campaign,
     CannedResponse,
     ConfigChange,
     ConsentEvent,
@@ -134,7 +135,16 @@ def message(msg: Message) -> dict[str, Any]:
         "created_at": iso(msg.created_at),
         "sent_at": iso(msg.sent_at),
         "delivered_at": iso(msg.delivered_at),
+        # Outbound: the campaign that sent it; inbound: the campaign it answers (the inbox marks both).
+        "campaign": campaign_brief(msg.campaign) if msg.campaign_id is not None else None,
     }
+
+
+def campaign_brief(campaign: Campaign | None) -> dict[str, Any] | None:
+    """A campaign as it appears inside a message."""
+    if campaign is None:
+        return None
+    return {"id": campaign.id, "name": campaign.name}
 
 
 def note(note: Note) -> dict[str, Any]:

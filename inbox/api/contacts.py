@@ -174,11 +174,11 @@ def contact_timeline(contact_id: int) -> Response:
     session = get_session()
     items: list[tuple[tuple[dt.datetime, int, int], dict[str, Any]]] = []
     sources: list[tuple[str, Any, Any]] = [
-        ("message", Message, selectinload(Message.sender_user)),
-        ("note", Note, selectinload(Note.author)),
+        ("message", Message, (selectinload(Message.sender_user), selectinload(Message.campaign))),
+        ("note", Note, (selectinload(Note.author),)),
     ]
     for kind, model, load in sources:
-        query = select(model).where(model.contact_id == contact.id).options(load)
+        query = select(model).where(model.contact_id == contact.id).options(*load)
         if after is not None:
             query = query.where(_before(model, _KINDS[kind], after))
         query = query.order_by(model.created_at.desc(), model.id.desc()).limit(page_size + 1)

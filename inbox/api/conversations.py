@@ -172,7 +172,7 @@ def conversation_with_messages(conv: Conversation) -> dict[str, Any]:
         select(Message)
         .where(Message.conversation_id == conv.id)
         .order_by(Message.id)
-        .options(selectinload(Message.sender_user))
+        .options(selectinload(Message.sender_user), selectinload(Message.campaign))
     )
     rows = [resources.message(m) for m in messages]
     last = rows[-1] if rows else None

@@ -167,6 +167,12 @@ SCHEMAS: dict[str, Any] = {
             "created_at": DATETIME,
             "sent_at": nullable(DATETIME),
             "delivered_at": nullable(DATETIME),
+            "campaign": nullable(
+                {
+                    **obj({"id": INT, "name": STR}),
+                    "description": "outbound: the campaign that sent it; inbound: the campaign it replies to",
+                }
+            ),
         }
     ),
     "Rule": obj(

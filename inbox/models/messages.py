@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from inbox.db import Base, utcnow
 
 if TYPE_CHECKING:
+    from inbox.models.campaigns import Campaign
     from inbox.models.contacts import Contact
     from inbox.models.conversations import Conversation
     from inbox.models.users import User
@@ -63,6 +64,7 @@ class Message(Base):
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
     contact: Mapped[Contact] = relationship()
     sender_user: Mapped[User | None] = relationship()
+    campaign: Mapped[Campaign | None] = relationship()
 
 
 class EarlyStatusReport(Base):

@@ -34,8 +34,12 @@ from tests.browser.helpers import (
     ADMIN,
     AGENT,
     Server,
+    message_with,
+    open_inbox,
     post_inbound,
+    screenshot,
     sign_in,
+    thread,
     unique_phone,
     wait_until,
 )
@@ -195,6 +199,19 @@ def test_compose_preview_launch_and_watch_it_complete_live(
     full_screenshot(second_page, "campaigns-list")
     # The texts really went out through the one send path, into each contact's conversation.
     assert [m["body"] for m in server.conversation(conversation["id"])["messages"]][-1].startswith("Hi Ana!")
+
+    # Ana answers: her text threads beside the campaign's, and the inbox marks both with the campaign.
+    post_inbound(server, "Does it cover shoes?", ana)
+    open_inbox(page, server, ADMIN, conversation["id"])
+    sent = message_with(page, "Hi Ana! Spring sale at Browser Test Co this week. Reply STOP to opt out.")
+    expect(sent.get_by_test_id("message-author")).to_have_text("Campaign")
+    expect(sent.get_by_test_id("message-campaign")).to_have_text("“Spring sale”")
+    reply = message_with(page, "Does it cover shoes?")
+    expect(reply.get_by_test_id("message-campaign")).to_have_text("Reply to campaign “Spring sale”")
+    expect(reply.get_by_test_id("message-campaign")).to_have_attribute(
+        "href", f"/admin/campaigns/{campaign_id}"
+    )
+    screenshot(thread(page), "campaign-reply-in-inbox")
 
 
 def test_pause_resume_and_cancel_a_slow_campaign(page: Page, server: Server) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -108,7 +109,11 @@ def test_each_eligible_recipient_gets_one_personalised_text_and_the_rest_are_ski
 
 
 def test_a_campaign_text_lands_in_the_contacts_conversation_and_a_reply_is_marked_with_the_campaign(
-    app: Flask, client: FlaskClient, session: Session, admin_token: str
+    app: Flask,
+    client: FlaskClient,
+    session: Session,
+    admin_token: str,
+    captured_events: list[tuple[str, dict[str, Any]]],
 ) -> None:
     vip = make_list(session)
     subscriber(session, vip, NEW_YORK, name="Dana")
@@ -130,6 +135,18 @@ def test_a_campaign_text_lands_in_the_contacts_conversation_and_a_reply_is_marke
     reply = session.scalars(select(Message).where(Message.direction == "inbound")).one()
     assert reply.conversation_id == text.conversation_id  # threaded beside the campaign's text
     assert reply.campaign_id == campaign["id"]
+    # The inbox marks both: the live event and the thread name the campaign.
+    mark = {"id": campaign["id"], "name": "Spring sale"}
+    [created] = [p for n, p in captured_events if n == "message.created" and p["id"] == reply.id]
+    assert created["campaign"] == mark
+    thread = call(client, admin_token, "GET", f"/api/v1/conversations/{text.conversation_id}")
+    assert [(m["direction"], m["campaign"]) for m in thread["messages"]] == [
+        ("outbound", mark),
+        ("inbound", mark),
+        ("outbound", None),  # the bot's answer to the question belongs to no campaign
+    ]
+    timeline = call(client, admin_token, "GET", f"/api/v1/contacts/{text.contact_id}/timeline")
+    assert [item["campaign"] for item in timeline["data"]] == [None, mark, mark]
     report = call(client, admin_token, "GET", f"/api/v1/campaigns/{campaign['id']}/report")
     assert report["funnel"]["replies"] == 1
     assert report["funnel"]["sent"] == 1

@@ -20,8 +20,17 @@ function media(list) {
   );
 }
 
+/** Which campaign sent a text, or which one a customer's text answers (for admins, a link to its page). */
+function campaignMark(msg, isAdmin) {
+  // An outbound text's author already reads "Campaign": its mark only names which one.
+  const words = msg.direction === "outbound" ? `“${msg.campaign.name}”` : `Reply to campaign “${msg.campaign.name}”`;
+  const attrs = { class: "msg-campaign", "data-testid": "message-campaign" };
+  if (isAdmin) return h("a", { ...attrs, href: `/admin/campaigns/${Number(msg.campaign.id)}` }, words);
+  return h("span", attrs, words);
+}
+
 /** One message: inbound on the left, outbound on the right; bot/system/agents styled apart. */
-export function messageNode(msg, { contact, meId }) {
+export function messageNode(msg, { contact, meId, isAdmin }) {
   const outbound = msg.direction === "outbound";
   const author = authorLabel(msg, contact, meId);
   const meta = [
@@ -45,6 +54,7 @@ export function messageNode(msg, { contact, meId }) {
   if (msg.purpose && msg.purpose !== "reply" && msg.sender === "system") {
     meta.push(h("span", { class: "msg-purpose" }, msg.purpose.replace(/_/g, " ")));
   }
+  if (msg.campaign) meta.push(campaignMark(msg, isAdmin));
   return h(
     "article",
     {

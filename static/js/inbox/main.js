@@ -21,6 +21,7 @@ const folders = createFolders({ onSelect: selectFolder, onCounts: updateTitle })
 const list = createList({ meId: me.id, onOpen: (id) => openConversation(id) });
 const thread = createThread({
   meId: me.id,
+  isAdmin: me.role === "admin",
   users: () => users,
   onConversation: (conv) => {
     list.upsert(conv);

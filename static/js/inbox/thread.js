@@ -14,10 +14,10 @@ const when = (item) => Date.parse(item.created_at || 0) || 0;
 const chronological = (a, b) => when(a) - when(b) || (a.type === b.type ? a.id - b.id : a.type === "message" ? -1 : 1);
 
 /**
- * meId, users() -> [user], onConversation(conv) after an action changed it, onOpen(id) to open another
+ * meId, isAdmin (campaign marks link to the campaign's page), users() -> [user], onConversation(conv) after an action changed it, onOpen(id) to open another
  * conversation of the contact, onTyping(conversationId), onToggleContact().
  */
-export function createThread({ meId, users, onConversation, onOpen, onTyping, onToggleContact }) {
+export function createThread({ meId, isAdmin, users, onConversation, onOpen, onTyping, onToggleContact }) {
   let conv = null;
   let contact = null;
   let items = new Map();
@@ -242,7 +242,7 @@ export function createThread({ meId, users, onConversation, onOpen, onTyping, on
 
   // ---- timeline ---------------------------------------------------------------------------------
 
-  const nodeOf = (item) => (item.type === "note" ? noteNode(item, { meId }) : messageNode(item, { contact, meId }));
+  const nodeOf = (item) => (item.type === "note" ? noteNode(item, { meId }) : messageNode(item, { contact, meId, isAdmin }));
 
   function dividerFor(item) {
     return conversationDivider(item.conversation_id, {
