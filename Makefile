@@ -45,6 +45,8 @@ bench: install
 	$(PY) bench/bench_inbound.py
 	$(PY) bench/bench_realtime.py
 	$(PY) bench/bench_inbox_list.py
+	$(PY) bench/bench_campaign.py
+	$(PY) bench/bench_import.py
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache
