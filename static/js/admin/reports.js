@@ -54,7 +54,7 @@ async function summary() {
   let campaigns;
   let senders;
   try {
-    [campaigns, senders] = await Promise.all([fetchAll("/api/v1/campaigns", {}, 5), api.get("/api/v1/senders").then((p) => p.data)]);
+    [campaigns, senders] = await Promise.all([fetchAll("/api/v1/campaigns", {}, { pages: 5 }), api.get("/api/v1/senders").then((p) => p.data)]);
   } catch (err) {
     state.textContent = `Could not load the campaigns: ${errorText(err)}`;
     return;
