@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from inbox.actions.canned import create_canned
 from inbox.actions.rules import RULE_DEFAULTS, create_rule
+from inbox.actions.subscribers import create_list
 from inbox.actions.users import create_user
-from inbox.botconfig import store_default_settings
+from inbox.botconfig import bot_settings, read_settings, store_default_settings
 from inbox.models import Setting
 
 SEEDED_KEY = "demo_seeded"
@@ -63,6 +64,24 @@ DEMO_RULES: list[dict[str, Any]] = [
 ]
 
 
+# A list to show the marketing side: customers join by texting JOIN VIP or on its public form, /join/vip.
+DEMO_LIST: dict[str, Any] = {
+    "name": "VIP Club",
+    "description": "Early access to sales and members-only offers.",
+    "frequency": "up to 4 msgs/month",
+    "slug": "vip",
+    "signup_enabled": True,
+    "welcome_text": 'Welcome to the VIP Club, {{ contact.first_name | default("friend") }}! Your first '
+    "offer is on its way.",
+}
+DEMO_JOIN_RULE: dict[str, Any] = {
+    "name": "Join the VIP Club",
+    "keywords": ["join vip", "vip"],
+    "match": "exact",
+    "action": "subscribe",
+}
+
+
 DEMO_CANNED = {
     "hi": "Hi! Thanks for texting us. How can I help?",
     "hours": "We're open Mon-Fri 9am-6pm and Sat 10am-4pm.",
@@ -80,6 +99,8 @@ def seed_demo(session: Session, config: Mapping[str, Any]) -> tuple[str, str] | 
     session.commit()
     for rule in DEMO_RULES:
         create_rule(session, {**RULE_DEFAULTS, **rule})
+    vip = create_list(session, DEMO_LIST, bot_settings(read_settings(session), config))
+    create_rule(session, {**RULE_DEFAULTS, **DEMO_JOIN_RULE, "list_id": vip.id})
     for shortcut, body in DEMO_CANNED.items():
         create_canned(session, shortcut, body)
     _, password = create_user(session, DEMO_ADMIN, "admin", name="Demo admin")

@@ -7,8 +7,8 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inbox.models import KeywordRule, Setting, User
-from tests.factories import auth_headers
+from inbox.models import KeywordRule, ListMembership, Message, Setting, SubscriberList, User
+from tests.factories import auth_headers, post_inbound
 
 
 def test_init_db_is_idempotent(runner: FlaskCliRunner) -> None:
@@ -79,3 +79,22 @@ def test_demo_replies_stay_gsm_7_except_where_emoji_are_the_point(
     for rule in session.scalars(select(KeywordRule)):
         if rule.reply and "😊" not in rule.reply:
             assert analyze(rule.reply).encoding == "GSM-7", rule.name
+
+
+def test_the_demo_has_a_list_to_join_by_keyword_and_on_its_form(
+    runner: FlaskCliRunner, app: Flask, session: Session
+) -> None:
+    runner.invoke(args=["seed-demo"])
+    client = app.test_client()
+    post_inbound(client, "join vip", "+14155550123")
+    member = session.scalars(select(ListMembership)).one()
+    vip = session.get(SubscriberList, member.list_id)
+    assert vip is not None and vip.name == "VIP Club"
+    assert (member.status, member.source) == ("subscribed", "keyword")
+    texts = session.scalars(select(Message).where(Message.direction == "outbound").order_by(Message.id)).all()
+    confirmation, welcome = (text.body for text in texts)
+    for words in ("Textdesk demo", "VIP Club", "Up to 4 msgs/month", "Msg&data rates may apply", "STOP"):
+        assert words in confirmation
+    assert welcome.startswith("Welcome to the VIP Club")
+    form = client.get("/join/vip")
+    assert form.status_code == 200 and "VIP Club" in form.get_data(as_text=True)
