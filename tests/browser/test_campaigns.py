@@ -211,7 +211,13 @@ def test_compose_preview_launch_and_watch_it_complete_live(
     expect(reply.get_by_test_id("message-campaign")).to_have_attribute(
         "href", f"/admin/campaigns/{campaign_id}"
     )
+    # Her contact panel says she can be texted and which list she is on.
+    expect(page.get_by_test_id("contact-opted-out")).to_have_text("Can receive texts")
+    membership = page.get_by_test_id("contact-list")
+    expect(membership).to_have_text("Spring VIPsSubscribed")
+    expect(membership).to_have_attribute("data-status", "subscribed")
     screenshot(thread(page), "campaign-reply-in-inbox")
+    screenshot(page, "campaign-reply-inbox-page")
 
 
 def test_pause_resume_and_cancel_a_slow_campaign(page: Page, server: Server) -> None:

@@ -1,4 +1,5 @@
-// Right pane: the contact: phone, editable name, opted-out state with consent history, other conversations.
+// Right pane: the contact: phone, editable name, opted-out state with consent history, lists, tags and
+// attributes, other conversations.
 import { errorText, get, patch } from "./api.js";
 import { h, replace } from "./dom.js";
 import { initials, statusLabel } from "./labels.js";
@@ -6,6 +7,13 @@ import { long, relative } from "./time.js";
 
 const ADDRESS_KINDS = { short_code: "Short code", alphanumeric: "Sender name (cannot receive replies)" };
 const CONSENT_WORDS = { opt_out: "Opted out", opt_in: "Opted in" };
+const MEMBER_WORDS = { subscribed: "Subscribed", pending: "Waiting for YES", unsubscribed: "Left" };
+
+function attributeText(value) {
+  if (value === true) return "yes";
+  if (value === false) return "no";
+  return String(value);
+}
 
 /** onOpen(conversationId) for the other-conversation links; onContact(contact) after a rename. */
 export function createContactPanel({ onOpen, onContact, onClose = () => {} }) {
@@ -110,7 +118,8 @@ export function createContactPanel({ onOpen, onContact, onClose = () => {} }) {
       h(
         "p",
         { class: ["consent-state", contact.opted_out ? "is-out" : "is-in"], "data-testid": "contact-opted-out" },
-        contact.opted_out ? "Opted out" : "Subscribed",
+        // Not "subscribed": that word belongs to lists now; this says whether anything may be texted at all.
+        contact.opted_out ? "Opted out" : "Can receive texts",
       ),
       contact.opted_out && contact.opted_out_at ? h("p", { class: "muted small" }, `since ${long(contact.opted_out_at)}`) : null,
       events.length
@@ -129,6 +138,37 @@ export function createContactPanel({ onOpen, onContact, onClose = () => {} }) {
             ),
           )
         : h("p", { class: "muted small" }, "No consent changes recorded."),
+    );
+  }
+
+  /** The lists they belong to (with the membership's state), their tags and custom attributes. */
+  function marketingBlock() {
+    const lists = contact.lists || [];
+    const tags = contact.tags || [];
+    const attributes = Object.entries(contact.attributes || {});
+    if (!lists.length && !tags.length && !attributes.length) return null;
+    return h(
+      "section",
+      { class: "contact-section", "data-testid": "contact-marketing" },
+      h("h3", {}, "Lists and tags"),
+      lists.length
+        ? h(
+            "ul",
+            { class: "contact-lists" },
+            lists.map((l) =>
+              h(
+                "li",
+                { "data-testid": "contact-list", "data-status": l.status },
+                h("span", { class: "contact-list-name" }, l.name),
+                h("span", { class: ["chip", `member-${l.status}`] }, MEMBER_WORDS[l.status] || l.status),
+              ),
+            ),
+          )
+        : null,
+      tags.length ? h("p", { class: "contact-tags" }, tags.map((t) => h("span", { class: "chip", "data-testid": "contact-tag" }, t))) : null,
+      attributes.length
+        ? h("dl", { class: "facts contact-attributes" }, attributes.map(([key, value]) => [h("dt", {}, key), h("dd", {}, attributeText(value))]))
+        : null,
     );
   }
 
@@ -186,6 +226,7 @@ export function createContactPanel({ onOpen, onContact, onClose = () => {} }) {
         ADDRESS_KINDS[contact.address_kind] ? [h("dt", {}, "Address"), h("dd", {}, ADDRESS_KINDS[contact.address_kind])] : null,
       ),
       consentBlock(),
+      marketingBlock(),
       conversationsBlock(),
     );
   }
