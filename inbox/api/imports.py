@@ -18,6 +18,7 @@ from inbox.api import bp
 from inbox.api.errors import ApiError, invalid
 from inbox.api.params import MAX_ID
 from inbox.db import get_session, utcnow
+from inbox.imports.csvfile import import_max_bytes, readable_size
 from inbox.imports.export import ExportFilter, export_csv, file_name
 from inbox.imports.rows import is_region
 from inbox.models import SubscriberList
@@ -26,23 +27,9 @@ from inbox.segments import SegmentSyntaxError, Vocabulary, segment_condition
 from inbox.segments.language import MAX_LENGTH as MAX_SEGMENT
 
 IMPORT_ENDPOINT = "api.import_contacts_view"
-DEFAULT_IMPORT_MAX_BYTES = 50 * 1024 * 1024
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 MAX_FILE_NAME = 200
 _DIGITS = re.compile(r"[0-9]{1,12}")
-
-
-def import_max_bytes() -> int:
-    """The largest upload the import endpoint accepts."""
-    return int(current_app.config.get("IMPORT_MAX_CONTENT_LENGTH", DEFAULT_IMPORT_MAX_BYTES))
-
-
-def readable_size(size: int) -> str:
-    """50 MB, 1.5 MB, 10 KB."""
-    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= scale:
-            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{size} bytes"
 
 
 def too_large() -> ApiError:
@@ -50,8 +37,8 @@ def too_large() -> ApiError:
     return ApiError(
         413,
         "file_too_large",
-        f"The file is larger than {readable_size(import_max_bytes())}, the most one import takes. Split it "
-        "into several files (keep the header row in each) and import them one after another.",
+        f"The file is larger than {readable_size(import_max_bytes(current_app.config))}, the most one import "
+        "takes. Split it into several files (keep the header row in each) and import them one after another.",
     )
 
 
@@ -60,7 +47,7 @@ def raise_the_limit_for_imports() -> None:
     """Only the import endpoint takes large bodies: its limit is set before auth or CSRF reads the form."""
     if request.endpoint != IMPORT_ENDPOINT:
         return
-    request.max_content_length = import_max_bytes()
+    request.max_content_length = import_max_bytes(current_app.config)
     if request.content_length is not None and request.content_length > request.max_content_length:
         raise too_large()
 

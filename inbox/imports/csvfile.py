@@ -10,8 +10,8 @@ import contextlib
 import csv
 import io
 import re
-from collections.abc import Iterator
-from typing import IO
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
 
 # The names people read in the report and the page.
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -22,6 +22,24 @@ MAX_HEADER_CHARS = 64 * 1024
 MAX_CELL_CHARS = 131_072
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # how surrogateescape decodes a byte that is not UTF-8
 SAVE_AS_UTF8 = 'save it as "CSV UTF-8" (Excel: File › Save As › CSV UTF-8; Google Sheets: Download › CSV)'
+
+
+# The largest upload an import takes unless IMPORT_MAX_CONTENT_LENGTH says otherwise (the app's general
+# request limit is far smaller: it is raised for the import endpoint only).
+DEFAULT_IMPORT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def import_max_bytes(config: Mapping[str, Any]) -> int:
+    """The largest upload the import endpoint accepts, from the app's config."""
+    return int(config.get("IMPORT_MAX_CONTENT_LENGTH", DEFAULT_IMPORT_MAX_BYTES))
+
+
+def readable_size(size: int) -> str:
+    """50 MB, 1.5 MB, 10 KB."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
 
 
 class ImportFileError(ValueError):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, url_for
 
 from inbox.actions.imports import attribute_choices, list_choices
-from inbox.api.imports import import_max_bytes, readable_size
 from inbox.db import get_session
+from inbox.imports.csvfile import import_max_bytes, readable_size
 from inbox.imports.report import COUNTS, PROBLEM_KINDS, PROBLEM_TITLES
 from inbox.imports.rows import BUILT_IN_COLUMNS
 from inbox.web.access import admin_required
@@ -32,8 +32,8 @@ def contacts_import() -> str:
     boot = {
         "import_url": url_for("api.import_contacts_view"),
         "export_url": url_for("api.export_contacts_view"),
-        "max_bytes": import_max_bytes(),
-        "max_size": readable_size(import_max_bytes()),
+        "max_bytes": import_max_bytes(current_app.config),
+        "max_size": readable_size(import_max_bytes(current_app.config)),
         # Lists, not objects: the JSON keeps the report's order (objects come out sorted by key).
         "counts": [{"name": name, "check": check, "done": done} for name, (check, done) in COUNTS.items()],
         "problems": [
@@ -49,5 +49,5 @@ def contacts_import() -> str:
         columns=BUILT_IN_COLUMNS,
         attribute_help=ATTRIBUTE_TYPE_HELP,
         default_region=str(current_app.config["DEFAULT_REGION"]).upper(),
-        max_size=readable_size(import_max_bytes()),
+        max_size=readable_size(import_max_bytes(current_app.config)),
     )

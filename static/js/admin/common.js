@@ -104,7 +104,7 @@ export function sentence(text) {
 }
 
 /** A status line that shows a message for a while (or until replaced). */
-export function createStatus(el) {
+export function createStatus(el, { hideAfterMs = 6000 } = {}) {
   let timer = null;
   return {
     show(text, { kind = "info", sticky = false } = {}) {
@@ -115,7 +115,7 @@ export function createStatus(el) {
       if (!sticky && text) {
         timer = setTimeout(() => {
           el.hidden = true;
-        }, 6000);
+        }, hideAfterMs);
       }
     },
     clear() {

@@ -19,11 +19,13 @@ export function boot() {
 }
 
 export class ApiError extends Error {
-  constructor(status, code, message, fields = []) {
+  /** details: the whole `error` object of the answer (segment errors add line and column). */
+  constructor(status, code, message, fields = [], details = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.fields = fields;
+    this.details = details;
   }
 }
 
@@ -52,7 +54,7 @@ export async function request(method, path, body) {
   if (!response.ok) {
     const error = (data && data.error) || {};
     const message = error.message || fallbackMessage(response.status);
-    throw new ApiError(response.status, error.code || `http_${response.status}`, message, error.fields || []);
+    throw new ApiError(response.status, error.code || `http_${response.status}`, message, error.fields || [], error);
   }
   return data;
 }
@@ -61,6 +63,7 @@ function fallbackMessage(status) {
   if (status === 401) return "Your session has ended. Reload the page to log in again.";
   if (status === 403) return "You are not allowed to do that.";
   if (status === 404) return "Not found.";
+  if (status === 409) return "That cannot be done in its current state. Reload the page and try again.";
   if (status === 429) return "Too many requests. Wait a moment and try again.";
   if (status >= 500) return "The server had a problem. Try again in a moment.";
   return `Request failed (${status}).`;
@@ -79,6 +82,7 @@ export function query(params) {
 export const get = (path, params = {}) => request("GET", path + query(params));
 export const post = (path, body = {}) => request("POST", path, body);
 export const patch = (path, body = {}) => request("PATCH", path, body);
+export const del = (path) => request("DELETE", path);
 
 /** The human message of any thrown error. */
 export function errorText(error) {

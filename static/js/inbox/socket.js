@@ -13,10 +13,10 @@ const EVENTS = [
 ];
 
 /**
- * onEvent(name, payload) for every server event; onReconnect() after a connection was lost and is back.
- * Returns {emit(name, payload), connected()}.
+ * onEvent(name, payload) for each of `events` (by default the inbox's); onReconnect() after a connection
+ * was lost and is back. Returns {emit(name, payload), connected()}.
  */
-export function connectSocket({ onEvent, onReconnect = () => {}, onConnect = () => {} }) {
+export function connectSocket({ onEvent, onReconnect = () => {}, onConnect = () => {}, events = EVENTS }) {
   const indicator = document.getElementById("connection-state");
   let everConnected = false;
   let lost = false;
@@ -66,7 +66,7 @@ export function connectSocket({ onEvent, onReconnect = () => {}, onConnect = () 
     }
   });
 
-  for (const name of EVENTS) {
+  for (const name of events) {
     socket.on(name, (payload) => {
       try {
         onEvent(name, payload || {});

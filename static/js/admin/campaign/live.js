@@ -1,7 +1,7 @@
-// The campaign screens' Socket.IO connection (the inbox's pattern: static/js/inbox/socket.js), listening
+// The campaign screens' Socket.IO connection (the inbox's: static/js/inbox/socket.js), listening
 // for campaign.updated and, because a text's delivery report does not re-send its campaign, the texts'
 // own message.created / message.updated events too.
-import { io } from "/vendor/socket.io.esm.min.js";
+import { connectSocket } from "../../inbox/socket.js";
 
 const EVENTS = ["campaign.updated", "message.created", "message.updated"];
 
@@ -10,63 +10,7 @@ const EVENTS = ["campaign.updated", "message.created", "message.updated"];
  * what may have changed meanwhile). The #connection-state indicator says when the page is not live.
  */
 export function connectLive({ onEvent, onReconnect = () => {} }) {
-  const indicator = document.getElementById("connection-state");
-  let everConnected = false;
-  let lost = false;
-  let backTimer = null;
-
-  const setState = (state, text) => {
-    if (!indicator) return;
-    clearTimeout(backTimer);
-    indicator.dataset.state = state;
-    indicator.textContent = text;
-    indicator.hidden = !text;
-    indicator.setAttribute("role", "status");
-  };
-
-  const socket = io({ withCredentials: true, transports: ["websocket", "polling"] });
-
-  socket.on("connect", () => {
-    if (everConnected && lost) {
-      setState("connected", "Back online");
-      backTimer = setTimeout(() => setState("connected", ""), 2000);
-      onReconnect();
-    } else {
-      setState("connected", "");
-    }
-    everConnected = true;
-    lost = false;
-  });
-
-  socket.on("disconnect", (reason) => {
-    lost = true;
-    setState("disconnected", "Reconnecting…");
-    if (reason === "io server disconnect") setTimeout(() => socket.connect(), 3000);
-  });
-
-  socket.on("connect_error", () => {
-    lost = true;
-    if (!socket.active) {
-      setState("disconnected", "Disconnected — reload the page to log in again");
-      setTimeout(() => socket.connect(), 10000);
-    } else {
-      setState("disconnected", "Reconnecting…");
-    }
-  });
-
-  for (const name of EVENTS) {
-    socket.on(name, (payload) => {
-      try {
-        onEvent(name, payload || {});
-      } catch (error) {
-        setTimeout(() => {
-          throw error; // surface a handler bug without stopping the other handlers
-        });
-      }
-    });
-  }
-
-  return { connected: () => socket.connected };
+  return connectSocket({ onEvent, onReconnect, events: EVENTS });
 }
 
 /** Whether an event's message is a campaign's text, or a text back that may answer one. */

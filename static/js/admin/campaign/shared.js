@@ -3,10 +3,15 @@
 import { ApiError } from "../../inbox/api.js";
 import { api, fetchAll } from "../api_client.js";
 import { h, replace } from "../../inbox/dom.js";
-import { long, parse } from "../../inbox/time.js";
-import { sentence } from "../common.js";
+import { createStatus as createCommonStatus, sentence } from "../common.js";
+import { formatCount, plural, timeCell, when } from "../format.js";
 
-export { api, fetchAll, sentence };
+export { api, fetchAll, formatCount, plural, sentence, timeCell, when };
+
+/** The common status line, shown a little longer on these pages (launches and pauses say more). */
+export function createStatus(el) {
+  return createCommonStatus(el, { hideAfterMs: 8000 });
+}
 
 /** A failure in words: the message, with a field's own message when it adds something. */
 export function errorText(error) {
@@ -48,20 +53,8 @@ export const FIELD_NAMES = {
 
 // ---- numbers and words -------------------------------------------------------------------------
 
-const numbers = new Intl.NumberFormat(undefined);
 const moneyFormat = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const priceFormat = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 5 });
-
-/** 1234 -> "1,234" (in the browser's locale). */
-export function formatCount(n) {
-  const value = Number(n);
-  return Number.isFinite(value) ? numbers.format(value) : "—";
-}
-
-/** "1 recipient", "1,234 recipients". */
-export function plural(n, one, many = `${one}s`) {
-  return `${formatCount(n)} ${Number(n) === 1 ? one : many}`;
-}
 
 /** A total in the account's currency, two decimals ("0.47"); under a cent shows as "< 0.01". */
 export function money(value) {
@@ -98,22 +91,6 @@ export function duration(seconds) {
 export function percent(part, whole) {
   if (!whole) return "—";
   return `${Math.round((100 * part) / whole)}%`;
-}
-
-const shortDate = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", year: "numeric" });
-const shortTime = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
-
-/** "Mar 3, 2026 · 10:42 AM" (null -> ""). */
-export function when(iso) {
-  const date = parse(iso);
-  return date ? `${shortDate.format(date)} · ${shortTime.format(date)}` : "";
-}
-
-/** A <time> element with the short form as text and the long form as its tooltip; "—" when empty. */
-export function timeCell(iso, testid) {
-  const date = parse(iso);
-  if (!date) return h("span", { class: "muted", "data-testid": testid }, "—");
-  return h("time", { datetime: date.toISOString(), title: long(iso), "data-testid": testid }, when(iso));
 }
 
 // ---- campaign states -----------------------------------------------------------------------------
@@ -213,30 +190,6 @@ export function fieldError(slot, control, message) {
   }
 }
 
-/** A status line that shows a message for a while (or until replaced). */
-export function createStatus(el) {
-  let timer = null;
-  return {
-    show(text, { kind = "info", sticky = false } = {}) {
-      clearTimeout(timer);
-      el.dataset.kind = kind;
-      replace(el, text);
-      el.hidden = !text;
-      if (!sticky && text) {
-        timer = setTimeout(() => {
-          el.hidden = true;
-        }, 8000);
-      }
-    },
-    clear() {
-      clearTimeout(timer);
-      el.hidden = true;
-      el.replaceChildren();
-    },
-  };
-}
-
-/** A flash message carried to the next page (after a redirect). */
 const FLASH_KEY = "textdesk.campaigns.flash";
 
 export function flashNext(text) {

@@ -2,42 +2,11 @@
 // ../api_client.js), number and time formats, labels, per-field errors and the inline delete confirmation.
 import { errorText } from "../../inbox/api.js";
 import { api, fetchAll } from "../api_client.js";
+import { formatCount, plural, timeCell, when } from "../format.js";
 import { h, replace } from "../../inbox/dom.js";
-import { long, parse } from "../../inbox/time.js";
 import { sentence } from "../common.js";
 
-export { api, errorText, fetchAll, sentence };
-
-// ---- words and numbers -------------------------------------------------------------------------
-
-const numbers = new Intl.NumberFormat(undefined);
-
-/** 1234 -> "1,234" (in the browser's locale). */
-export function formatCount(n) {
-  const value = Number(n);
-  return Number.isFinite(value) ? numbers.format(value) : "—";
-}
-
-/** "1 contact", "1,234 contacts". */
-export function plural(n, one, many = `${one}s`) {
-  return `${formatCount(n)} ${Number(n) === 1 ? one : many}`;
-}
-
-const shortDate = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", year: "numeric" });
-const shortTime = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
-
-/** "Mar 3, 2026 · 10:42 AM" for a table cell (null -> ""). */
-export function when(iso) {
-  const date = parse(iso);
-  return date ? `${shortDate.format(date)} · ${shortTime.format(date)}` : "";
-}
-
-/** A <time> element with the short form as text and the long form as its tooltip; "—" when empty. */
-export function timeCell(iso, testid) {
-  const date = parse(iso);
-  if (!date) return h("span", { class: "muted", "data-testid": testid }, "—");
-  return h("time", { datetime: date.toISOString(), title: long(iso), "data-testid": testid }, when(iso));
-}
+export { api, errorText, fetchAll, formatCount, plural, sentence, timeCell, when };
 
 export const STATUS_LABELS = { subscribed: "Subscribed", pending: "Pending", unsubscribed: "Left" };
 export const STATUS_CHIPS = { subscribed: "chip-open", pending: "chip-pending", unsubscribed: "chip-resolved" };
