@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
 
 from inbox.actions.imports import ImportFileError, ImportOptions, find_list, import_contacts
 from inbox.db import get_db, utcnow
@@ -22,6 +23,16 @@ def contacts_group() -> None:
     """Contacts: CSV import (with a dry run) and export."""
 
 
+def _list_id(session: Session, list_name: str | None) -> int | None:
+    """The id of the list --list names (None without --list); a clear error when there is no such list."""
+    if list_name is None:
+        return None
+    target = find_list(session, list_name)
+    if target is None:
+        raise click.ClickException(f"no list named {list_name!r}")
+    return target.id
+
+
 @contacts_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--list", "list_name", default=None, help="The list rows with a consent_source join (by name).")
@@ -34,12 +45,7 @@ def import_command(file: Path, list_name: str | None, region: str | None, dry_ru
     if not is_region(region):
         raise click.ClickException(f"--region {region!r} is not a region code such as US, GB or DE")
     with get_db().session() as session:
-        list_id = None
-        if list_name is not None:
-            target = find_list(session, list_name)
-            if target is None:
-                raise click.ClickException(f"no list named {list_name!r}")
-            list_id = target.id
+        list_id = _list_id(session, list_name)
         options = ImportOptions(file_name=file.name, dry_run=dry_run, list_id=list_id, region=region)
         with file.open("rb") as stream:
             try:
@@ -71,12 +77,7 @@ def export_command(
     if status is not None and list_name is None:
         raise click.ClickException("--status needs --list")
     with get_db().session() as session:
-        list_id = None
-        if list_name is not None:
-            target = find_list(session, list_name)
-            if target is None:
-                raise click.ClickException(f"no list named {list_name!r}")
-            list_id = target.id
+        list_id = _list_id(session, list_name)
         condition = None
         if segment:
             try:
